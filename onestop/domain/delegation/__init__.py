@@ -1,1 +1,1 @@
-"""Delegation of authority: ủy quyền (TUQ.), ký thay (KT.), thừa lệnh (TL.), substitutes, signature blocks."""
+"""Delegation of authority: ủy quyền (TUQ.), ký thay (KT.), thừa lệnh (TL.), substitutes."""

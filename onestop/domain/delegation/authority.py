@@ -1,4 +1,4 @@
-"""Who may act at an instant: own holding first, then a delegation, then a substitution; no chains."""
+"""Who may act at an instant: own holding, then a delegation, then a substitution; no chains."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 
 from onestop.domain import Forbidden
 from onestop.domain.org.models import Position, PositionHolding, User
-from onestop.domain.procedures.models import Procedure
 from onestop.extensions import db
 
+from .competence import procedure_authority
 from .models import Delegation, Substitution
 from .scope import covers, precedence
 
@@ -50,8 +50,9 @@ def _aware(at: datetime) -> datetime:
     return at
 
 
-def matching_positions(*, agency_id=None, unit_id=None, role=None, position_id=None) -> list[Position]:
-    """The active positions a step designates: exactly `position_id`, else agency (+unit) (+role)."""
+def matching_positions(*, agency_id=None, unit_id=None, role=None,
+                       position_id=None) -> list[Position]:
+    """The active positions a step designates: exactly `position_id`, else agency/unit/role."""
     query = select(Position).where(Position.active.is_(True))
     if position_id is not None:
         query = query.where(Position.id == position_id)
@@ -122,23 +123,8 @@ def substitutions_in_force(user: User, at: datetime, among: list[int] | None = N
     )
     if among is not None:
         query = query.where(Substitution.position_id.in_(among))
-    return list(db.session.scalars(query.order_by(Substitution.valid_from.desc(), Substitution.id.desc())))
-
-
-def procedure_field(procedure_code: str | None) -> str | None:
-    """The catalogue field of a procedure code, used for field-scoped (KT.) delegations."""
-    if procedure_code is None:
-        return None
-    return db.session.scalar(select(Procedure.field).where(Procedure.code == procedure_code))
-
-
-def _procedure_is_collective(procedure_code: str | None) -> bool:
-    if procedure_code is None:
-        return False
-    procedure = db.session.scalar(select(Procedure).where(Procedure.code == procedure_code))
-    version = procedure.current_version if procedure is not None else None
-    authority = (version.definition or {}).get("authority") if version is not None else None
-    return bool(isinstance(authority, dict) and authority.get("collective"))
+    query = query.order_by(Substitution.valid_from.desc(), Substitution.id.desc())
+    return list(db.session.scalars(query))
 
 
 def _title(position: Position) -> str:
@@ -180,7 +166,9 @@ def _describe(positions: list[Position], agency_id, unit_id, role, position_id) 
     if positions:
         names = sorted({f"{p.title} ({p.agency.display_name})" for p in positions})
         return ", ".join(names)
-    return f"position {position_id}" if position_id else f"role {role or 'any'} in agency {agency_id}"
+    if position_id:
+        return f"position {position_id}"
+    return f"role {role or 'any'} in agency {agency_id}"
 
 
 def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, procedure_code=None,
@@ -192,8 +180,9 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
     positions = matching_positions(
         agency_id=agency_id, unit_id=unit_id, role=role, position_id=position_id)
     ids = [p.id for p in positions]
+    facts = procedure_authority(procedure_code)
     if collective is None:
-        collective = _procedure_is_collective(procedure_code)
+        collective = bool(facts and facts.collective)
 
     own = own_positions(user, at, among=ids) if ids else []
     if own:
@@ -201,13 +190,16 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
         return Authorisation(user, principal, None, _collective_line(principal, collective), "own",
                              signer_position=principal)
 
-    in_force = usable_delegations(user, delegations_in_force(ids, at), at)
-    field = procedure_field(procedure_code) if any(d.fields for d in in_force) else None
+    # A procedure whose authority is not delegable is decided only by its holder or a substitute.
+    delegable = facts is None or facts.delegable
+    in_force = usable_delegations(user, delegations_in_force(ids, at), at) if delegable else []
+    field = facts.field if facts is not None else None
     covering = [d for d in in_force if covers(d, procedure_code, field, action)]
     if covering:
         delegation = sorted(covering, key=lambda d: precedence(d, procedure_code, action))[0]
         principal = delegation.delegator_position
-        line = _lines(_collective_line(principal, collective), f"{delegation.kind}. {_title(principal)}")
+        line = _lines(_collective_line(principal, collective),
+                      f"{delegation.kind}. {_title(principal)}")
         return Authorisation(user, principal, delegation, line, "delegation",
                              signer_position=_signer_for_delegation(user, delegation, at))
 

@@ -17,7 +17,7 @@ DELEGATION_KINDS = ("TUQ", "KT", "TL")
 
 
 class Delegation(db.Model):
-    """A written, time-limited, scoped transfer of a position's authority to a position or a person."""
+    """A written, time-limited, scoped transfer of a position's authority to another."""
 
     __tablename__ = "delegations"
     __table_args__ = (
@@ -72,7 +72,7 @@ class Delegation(db.Model):
 
     @property
     def basis(self) -> str:
-        """The legal basis as cited on documents, e.g. `Quyết định số 12/QĐ-UBND ngày 05/01/2026`."""
+        """The legal basis as cited, e.g. `Quyết định số 12/QĐ-UBND ngày 05/01/2026`."""
         return f"{self.basis_type} số {self.basis_number} ngày {self.basis_date:%d/%m/%Y}"
 
     def __repr__(self) -> str:
@@ -103,6 +103,7 @@ class Substitution(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
 
     position = relationship("Position", foreign_keys=[position_id])
     substitute = relationship("User", foreign_keys=[substitute_user_id])

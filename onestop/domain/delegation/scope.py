@@ -9,20 +9,26 @@ def covers(delegation, procedure_code: str | None, field: str | None, action: st
     Empty procedure codes and fields mean every procedure of the delegator; empty actions mean every
     action. A scoped delegation never covers an act whose procedure or action is unknown.
     """
-    codes, fields, actions = delegation.procedure_codes or [], delegation.fields or [], delegation.actions or []
-    if codes or fields:
-        in_codes = procedure_code is not None and procedure_code in codes
-        in_fields = field is not None and field in fields
-        if not (in_codes or in_fields):
-            return False
+    if not covers_procedure(delegation, procedure_code, field):
+        return False
+    actions = delegation.actions or []
     return not actions or (action is not None and action in actions)
+
+
+def covers_procedure(delegation, procedure_code: str | None, field: str | None) -> bool:
+    """True when the delegation's procedures (by code or field) include this one, any action."""
+    codes, fields = delegation.procedure_codes or [], delegation.fields or []
+    if not (codes or fields):
+        return True
+    return (procedure_code is not None and procedure_code in codes) or (
+        field is not None and field in fields)
 
 
 def precedence(delegation, procedure_code: str | None, action: str | None) -> tuple:
     """Sort key: the narrowest scope wins, then the most recent decision, then the newest record.
 
-    Narrowest: the procedure named by code, before by field, before all procedures; the action named,
-    before all actions. Most recent: the latest `valid_from`. Newest record: the highest id.
+    Narrowest: the procedure named by code, before by field, before all procedures; the action
+    named, before all actions. Most recent: the latest `valid_from`. Newest record: the highest id.
     """
     codes = delegation.procedure_codes or []
     if procedure_code is not None and procedure_code in codes:
