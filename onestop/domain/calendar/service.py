@@ -6,7 +6,7 @@ holds no rows at all (a fresh install before `onestop calendar holidays seed`), 
 is used so that deadlines are never counted without holidays.
 
 Calendars are cached per process and keyed by a fingerprint of the calendar tables (row count and
-highest id; the write operations only insert and delete), which is read at most once per request.
+highest id, latest creation; the write operations only insert and delete), which is read at most once per request.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def calendar_for(agency_id: int | None) -> WorkingCalendar:
     if fingerprint[0] == 0 and fingerprint[2] == 0:
         return _cached(("builtin", hours, timezone), lambda: _builtin(hours, timezone))
     key = (db.engine.url.render_as_string(), agency_id, hours, timezone, fingerprint)
-    return _cached(key, lambda: _from_rows(agency_id, hours, timezone))
+    return _cached(key, lambda: _from_rows(agency_id, hours, timezone, builtin_days=fingerprint[0] == 0))
 
 
 def invalidate() -> None:
@@ -59,15 +59,17 @@ def _cached(key: tuple, build) -> WorkingCalendar:
     return calendar
 
 
-def _fingerprint() -> tuple[int, int, int, int]:
+def _fingerprint() -> tuple:
     cached = g.get("_calendar_fingerprint")
     if cached is None:
         from .models import Holiday, WorkingHoursOverride
 
-        h = db.session.execute(select(func.count(Holiday.id), func.max(Holiday.id))).one()
+        h = db.session.execute(select(func.count(Holiday.id), func.max(Holiday.id),
+                                      func.max(Holiday.created_at))).one()
         o = db.session.execute(select(func.count(WorkingHoursOverride.id),
-                                      func.max(WorkingHoursOverride.id))).one()
-        cached = (h[0], h[1] or 0, o[0], o[1] or 0)
+                                      func.max(WorkingHoursOverride.id),
+                                      func.max(WorkingHoursOverride.created_at))).one()
+        cached = (h[0], h[1] or 0, o[0], o[1] or 0, str(h[2]), str(o[2]))
         g._calendar_fingerprint = cached
     return cached
 
@@ -82,18 +84,21 @@ def _builtin(hours: str, timezone: str) -> WorkingCalendar:
     )
 
 
-def _from_rows(agency_id: int | None, hours: str, timezone: str) -> WorkingCalendar:
+def _from_rows(agency_id: int | None, hours: str, timezone: str, builtin_days: bool) -> WorkingCalendar:
     from .models import Holiday, WorkingHoursOverride
 
     standard = parse_spans(hours)
     week = {wd: standard for wd in range(5)}
-    rows = db.session.execute(
-        select(Holiday.day, Holiday.kind, Holiday.agency_id)
-        .where((Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id))
-    ).all()
-    kinds: dict[date, str] = {}
-    for day, kind, owner in sorted(rows, key=lambda r: r.agency_id is not None):
-        kinds[day] = kind  # the agency's own row, sorted last, wins
+    if builtin_days:
+        kinds = {entry.day: entry.kind for entry in national_days(LIBRARY_YEARS)}
+    else:
+        rows = db.session.execute(
+            select(Holiday.day, Holiday.kind, Holiday.agency_id)
+            .where((Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id))
+        ).all()
+        kinds: dict[date, str] = {}
+        for day, kind, _owner in sorted(rows, key=lambda r: r.agency_id is not None):
+            kinds[day] = kind  # the agency's own row, sorted last, wins
     if agency_id is not None:
         for weekday, text in db.session.execute(
             select(WorkingHoursOverride.weekday, WorkingHoursOverride.hours)

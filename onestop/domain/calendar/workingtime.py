@@ -263,15 +263,19 @@ class WorkingCalendar:
                               field="legal_minutes")
         return i
 
-    def due_at(self, received_at: datetime, legal_minutes: int, cutoff: str | None = None) -> datetime:
-        """The due instant of a legal time: whole days by Civil Code counting, else working minutes."""
+    def due_at(self, received_at: datetime, legal_minutes: int, cutoff: str | None = None,
+               same_day: bool = False) -> datetime:
+        """The due instant of a legal time: whole days by Civil Code counting, else working minutes.
+
+        `same_day` procedures are due at the end of the receipt day (after the cut-off: the next one).
+        """
         if legal_minutes <= 0:
             raise DomainError("the legal time must be longer than zero", field="legal_minutes")
         start = self.receipt_day(received_at, cutoff) if cutoff else None
-        if legal_minutes % MINUTES_PER_DAY == 0:
+        if same_day or legal_minutes % MINUTES_PER_DAY == 0:
             # Counting starts on the working day after the receipt day and ends at the end of a day.
             ts = (start or self.next_working_start(received_at)).timestamp()
-            i = self._day_index(ts) + legal_minutes // MINUTES_PER_DAY
+            i = self._day_index(ts) + (0 if same_day else legal_minutes // MINUTES_PER_DAY)
             return self._dt(self._day_end[self._check_day(i)])
         if start is not None and start.timestamp() > self._ts(received_at, "received_at"):
             return self.add_minutes(start, legal_minutes)
