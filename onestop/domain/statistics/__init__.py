@@ -1,1 +1,1 @@
-"""Processing-time statistics: facts per dossier and agency part, the periodic report, indicators."""
+"""Processing-time statistics: facts per dossier and agency part, reports, indicators."""

@@ -1,4 +1,4 @@
-"""The cells of the periodic report, each a SQL condition over a fact table for a period [start, end).
+"""The cells of the periodic report: each a SQL condition on a fact table for [start, end).
 
 One definition serves both the counts (SUM of CASE) and the drill-down (the dossiers behind a cell),
 so a number and its list can never disagree.

@@ -1,4 +1,4 @@
-"""Refresh the statistics facts of one dossier from its current state, in the caller's transaction."""
+"""Refresh the statistics facts of one dossier from its state, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def refresh_fact(dossier: Dossier) -> DossierFact | None:
     if dossier.received_at is None or dossier.status in ("draft", "submitted", "cancelled"):
         forget_fact(dossier.id)
         return None
-    tasks = session.scalars(select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)).all()
+    tasks = session.scalars(
+        select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)).all()
     extension = session.scalar(select(Extension).where(Extension.dossier_id == dossier.id))
     pauses = session.scalars(
         select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.started_at)).all()
@@ -72,7 +73,8 @@ def _fill_dossier_fact(fact: DossierFact, dossier: Dossier, extension, pauses) -
         fact.working_minutes = None
     else:
         late_by_rule = second_request is not None and second_request <= ended_at
-        fact.classification = "late" if late_by_rule else timing.classify(agency_id, ended_at, due_at)
+        fact.classification = ("late" if late_by_rule
+                               else timing.classify(agency_id, ended_at, due_at))
         elapsed = timing.working_minutes(agency_id, dossier.received_at, ended_at)
         fact.working_minutes = max(0, elapsed - fact.paused_minutes)
 

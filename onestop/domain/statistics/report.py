@@ -1,4 +1,4 @@
-"""The periodic report: every cell and QĐ 766 indicator for a period, grouped and filtered at will."""
+"""The periodic report: every cell and QĐ 766 indicator of a period, grouped and filtered."""
 
 from __future__ import annotations
 
@@ -140,10 +140,12 @@ def _labels(query: ReportQuery, keys) -> dict:
         return {a.id: a.display_name for a in db.session.scalars(
             select(Agency).where(Agency.id.in_(keys)))}
     if query.group_by == "officer":
-        return {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(keys)))}
+        users = db.session.scalars(select(User).where(User.id.in_(keys)))
+        return {u.id: u.full_name for u in users}
     if query.group_by == "procedure":
-        return dict(db.session.execute(select(DossierFact.procedure_code, DossierFact.procedure_name)
-                                       .where(DossierFact.procedure_code.in_(keys)).distinct()).all())
+        names = select(DossierFact.procedure_code, DossierFact.procedure_name).where(
+            DossierFact.procedure_code.in_(keys)).distinct()
+        return dict(db.session.execute(names).all())
     return {k: k for k in keys}
 
 

@@ -36,7 +36,8 @@ class Scenario:
         self.clerk = demo_org.user("hotich.anbinh")
         self.applicant = demo_org.user("chutich.hoalac")  # any user will do as applicant
         self.birth = self._procedure("1.001193", "Đăng ký khai sinh", "Hộ tịch")
-        self.combo = self._procedure("1.001023", "Liên thông khai sinh, thường trú, BHYT", "Liên thông")
+        self.combo = self._procedure("1.001023", "Liên thông khai sinh, thường trú, BHYT",
+                                     "Liên thông")
         self.dossiers: dict[str, Dossier] = {}
 
     def _procedure(self, code, name, field):
