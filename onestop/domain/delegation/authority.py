@@ -18,6 +18,7 @@ from .scope import covers, precedence
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 KINDS = ("own", "delegation", "substitution")
+DEPUTY_OF = {"leader": "deputy_leader", "head": "deputy_head"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,12 @@ class Authorisation:
     @property
     def delegation_id(self) -> int | None:
         return self.delegation.id if self.delegation is not None else None
+
+    def audit_kwargs(self) -> dict:
+        """Keyword arguments for `audit.log.record`: actor, principal, delegation and capacity."""
+        extra = {"substitution_id": self.substitution.id} if self.substitution is not None else {}
+        return {"actor": self.actor, "principal_position_id": self.principal_position.id,
+                "delegation_id": self.delegation_id, "capacity": self.kind, **extra}
 
     @property
     def on_behalf(self) -> bool:
@@ -209,8 +216,11 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
         principal = substitution.position
         own_all = own_positions(user, at)
         same_agency = [p for p in own_all if p.agency_id == principal.agency_id]
-        return Authorisation(user, principal, None, _collective_line(principal, collective),
-                             "substitution", substitution=substitution,
+        # NĐ 30/2020 Art. 13: whoever is put in charge during the head's absence signs as KT.
+        heads = principal.role in DEPUTY_OF
+        line = _lines(_collective_line(principal, collective),
+                      f"KT. {_title(principal)}" if heads else None)
+        return Authorisation(user, principal, None, line, "substitution", substitution=substitution,
                              signer_position=(same_agency or own_all or [principal])[0])
 
     when = at.astimezone(LOCAL).strftime("%H:%M %d/%m/%Y")

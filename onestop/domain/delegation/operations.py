@@ -11,13 +11,12 @@ from onestop.domain.org.models import Agency, Position, User
 from onestop.extensions import db
 from onestop.infra import clock
 
-from .authority import own_positions
+from .authority import DEPUTY_OF, own_positions
 from .competence import procedure_authority
 from .models import DELEGATION_KINDS, Delegation, Substitution
 from .queries import overlapping_delegations, overlapping_substitutions
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-DEPUTY_ROLES = {"leader": "deputy_leader", "head": "deputy_head"}
 
 
 def _now(at: datetime | None) -> datetime:
@@ -117,7 +116,7 @@ def _check_delegate(kind, delegator: Position, delegate_position, delegate_user,
         candidates, field = held, "delegate_user_id"
     same_agency = [p for p in candidates if p.agency_id == delegator.agency_id]
     if kind == "KT":
-        deputy = DEPUTY_ROLES.get(delegator.role)
+        deputy = DEPUTY_OF.get(delegator.role)
         if deputy is None:
             raise DomainError("Chỉ người đứng đầu (lãnh đạo, trưởng đơn vị) mới giao cấp phó "
                               "ký thay.", field="delegator_position_id")
