@@ -1,0 +1,1 @@
+"""Official papers (forms 01-07) and signed results: issue, number, render, sign, verify."""
