@@ -1,0 +1,1 @@
+"""Dossiers: their lifecycle, codes and attached parts."""

@@ -1,0 +1,1 @@
+"""The procedure catalogue and its immutable published versions."""

@@ -1,0 +1,1 @@
+"""Workflow definitions, their validation, and the engine that moves dossiers through them."""
