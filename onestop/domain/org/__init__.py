@@ -1,0 +1,1 @@
+"""Agencies, units, positions, users and who holds which position when."""

@@ -1,0 +1,1 @@
+"""Infrastructure: database types, queue, storage, mail, signing backends."""

@@ -1,0 +1,49 @@
+"""Background job entry points: each takes ids, opens an app context, and commits once.
+
+rq imports these by dotted path (`onestop.jobs.<name>`). Domain packages register their job functions
+here as thin wrappers so that the worker needs to know only this module.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Flask
+
+_app: Flask | None = None
+
+
+def set_worker_app(app: Flask) -> None:
+    """Tell jobs which app to run in (the embedded worker thread and tests share one)."""
+    global _app
+    _app = app
+
+
+def _worker_app() -> Flask:
+    global _app
+    if _app is None:
+        from onestop import create_app
+
+        _app = create_app()
+    return _app
+
+
+def job(func):
+    """Run `func` inside an app context and commit once; roll back and re-raise on failure."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from onestop.extensions import db
+
+        with _worker_app().app_context():
+            try:
+                result = func(*args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""Demo data: the demo province and whatever each feature adds to it."""
