@@ -18,6 +18,7 @@ _COMMAND_PATHS = [
     "onestop.cli:create_admin",
     "onestop.cli:api_token",
     "onestop.cli:audit",
+    "onestop.domain.workflow.commands:workflows",
     "onestop.domain.statistics.commands:stats",
 ]
 
