@@ -9,7 +9,9 @@ from onestop.extensions import db
 from .org import load_province
 
 # Each feature appends "module:function"; the function takes no arguments, flushes, never commits.
-SEED_STEPS: list[str] = []
+SEED_STEPS: list[str] = [
+    "onestop.domain.procedures.publish:seed_workflows",
+]
 
 
 def seed_demo() -> dict:
