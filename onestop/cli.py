@@ -19,6 +19,7 @@ _COMMAND_PATHS = [
     "onestop.cli:api_token",
     "onestop.cli:audit",
     "onestop.domain.workflow.commands:workflows",
+    "onestop.domain.calendar.cli:calendar_group",
     "onestop.domain.statistics.commands:stats",
 ]
 

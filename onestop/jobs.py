@@ -47,3 +47,15 @@ def job(func):
                 db.session.remove()
 
     return wrapper
+
+
+@job
+def deadline_warnings(every_minutes: int | None = None):
+    """Scheduled: raise due-soon, overdue and apology-due warnings once each; re-arm when recurring."""
+    from onestop.domain.calendar.deadline_warnings import raise_deadline_warnings
+    from onestop.domain.calendar.schedule import rearm
+
+    raised = len(raise_deadline_warnings())
+    if every_minutes:
+        rearm(every_minutes)
+    return raised
