@@ -89,6 +89,7 @@ def issue_paper(dossier, kind: str, actor, *, agency=None, unit=None, signature=
         "recipients": list(recipients or []),
         **ctx.jsonable(extra),
     }
+    context["date_line"] = ctx.date_line(context["issuer"]["place"], at)
     document = Document(
         dossier_id=dossier.id, agency_id=agency.id, kind=kind, issue_key=issue_key,
         template=spec.template, title=spec.title, context=context, state="pending",
@@ -97,7 +98,6 @@ def issue_paper(dossier, kind: str, actor, *, agency=None, unit=None, signature=
         organisation_key=key_label("org", agency.key), created_by_id=actor.id, created_at=at,
         updated_at=at,
     )
-    document.context = {**context, "date_line": ctx.date_line(context["issuer"]["place"], at)}
     return _save_and_defer(document, actor, "document:issue")
 
 
@@ -124,11 +124,13 @@ def issue_result(dossier, authorisation, *, result: dict | None = None, template
     series = spec.get("number_series") or f"QĐ-{agency.key.split('-')[0]}"
     year = at.astimezone(ctx.LOCAL).year
     number = next_number(agency.id, series, year)
-    signer_position = getattr(authorisation, "signer_position", None) or principal
-    block = _signature(signature, actor.full_name, signer_position.title)
     if signature is None:
-        block["form_line"] = authorisation.form_line
-        block["authority_title"] = principal.title
+        from onestop.domain.delegation.signature import signature_block
+
+        signature = signature_block(authorisation)
+    block = _signature(signature, actor.full_name, principal.title.upper())
+    block["authority_title"] = block["authority_title"] or principal.title
+    block["basis"] = getattr(signature, "basis", None)
     issuer = ctx.issuer(agency)
     context = {
         "issuer": issuer,

@@ -56,8 +56,8 @@ def authorisation(demo_org):
     """The Chairman signing in his own right, as delegation.authorise would answer."""
     position = demo_org.position("UBND-TINH", "chairman")
     return SimpleNamespace(actor=demo_org.user("chutich.tinh"), principal_position=position,
-                           delegation=None, delegation_id=None, form_line="TM. ỦY BAN NHÂN DÂN",
-                           kind="own", signer_position=position)
+                           delegation=None, delegation_id=None, substitution=None,
+                           form_line="TM. ỦY BAN NHÂN DÂN", kind="own", signer_position=position)
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ def test_results_are_numbered_in_sequence_per_series(make_dossier, authorisation
 def test_a_result_carries_the_signature_block_and_the_principal(make_dossier, authorisation):
     document = issue_result(make_dossier(), authorisation)
     assert document.form_line == "TM. ỦY BAN NHÂN DÂN"
-    assert document.signer_title == "Chủ tịch"
+    assert document.signer_title == "CHỦ TỊCH"
     assert document.signer_key == "user-chutich.tinh"
     assert document.organisation_key == "org-ubnd-tinh"
     assert document.principal_position_id == authorisation.principal_position.id
