@@ -91,6 +91,7 @@ def load_text(source: str, file: str, org: OrgDirectory | None = None) -> Loaded
     normalised = normalise(data, problems)
     if not problems:
         problems.extend(check_guards(normalised))
+        problems.extend(check_template(normalised))
         problems.extend(graph.check(normalised))
         problems.extend(check_org(normalised, org or OrgDirectory.current()))
     if problems:
@@ -173,6 +174,19 @@ def check_guards(definition: dict) -> list[tuple[str, str]]:
             problems.append((f"{path}.when", f"guard reads '{name}', which is not a form field; "
                              f"use one of: {', '.join(sorted(known)) or '(the form has no fields)'}"))
     return problems
+
+
+def check_template(definition: dict) -> list[tuple[str, str]]:
+    """The result template is one the documents feature can render."""
+    try:
+        from onestop.domain.documents.papers import RESULT_TEMPLATES
+    except ImportError:  # documents feature absent: nothing to check against
+        return []
+    name = definition["result"]["template"].rsplit("/", 1)[-1].removesuffix(".html")
+    if name in RESULT_TEMPLATES:
+        return []
+    return [("result.template", f"template '{name}' is not a result template; use one of: "
+             f"{', '.join(RESULT_TEMPLATES)}")]
 
 
 def check_org(definition: dict, org: OrgDirectory) -> list[tuple[str, str]]:

@@ -219,3 +219,10 @@ def test_all_problems_are_reported_together():
         d["steps"][0]["unit"] = "NOPE"
         d["steps"][3]["unit"] = "NADA"
     assert len(problems(change)) == 2
+
+
+def test_unknown_result_template():
+    """Is a result template the documents feature cannot render rejected with the known ones?"""
+    found = problems(lambda d: d["result"].update(template="bang-khen"))
+    assert found[0].startswith("thu.yaml: result.template: template 'bang-khen' is not a result "
+                               "template; use one of: quyet-dinh, giay-khai-sinh")
