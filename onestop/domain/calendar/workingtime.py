@@ -229,12 +229,13 @@ class WorkingCalendar:
         return self._dt(self._instant(self._position(self._ts(start)) + minutes * 60))
 
     def subtract_minutes(self, end: datetime, minutes: int) -> datetime:
-        """The latest working instant `minutes` working minutes before `end` (never before the start)."""
+        """The earliest instant `minutes` working minutes before `end` (Friday 17:00, not Monday 08:00)."""
         if minutes < 0:
             raise DomainError("working minutes to subtract cannot be negative", field="minutes")
-        position = max(self._position(self._ts(end, "end")) - minutes * 60, 0.0)
-        j = bisect_right(self._cum, position) - 1
-        return self._dt(self._starts[j] + (position - self._cum[j]))
+        position = self._position(self._ts(end, "end")) - minutes * 60
+        if position <= 0:
+            return self._dt(self._starts[0])
+        return self._dt(self._instant(position))
 
     def minutes_between(self, start: datetime, end: datetime) -> int:
         """Working minutes from `start` to `end` (negative when `end` is earlier)."""
