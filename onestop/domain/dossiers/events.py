@@ -20,6 +20,7 @@ EVENTS = (
 # Dotted module paths whose import registers subscribers, e.g. "onestop.domain.documents.papers".
 SUBSCRIBERS: list[str] = [
     "onestop.domain.statistics.subscribers",
+    "onestop.domain.documents.subscribers",
 ]
 
 _handlers: dict[str, list[Callable]] = defaultdict(list)
