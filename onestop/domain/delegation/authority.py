@@ -205,7 +205,10 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
     if covering:
         delegation = sorted(covering, key=lambda d: precedence(d, procedure_code, action))[0]
         principal = delegation.delegator_position
-        line = _lines(_collective_line(principal, collective),
+        # A deputy signing for the head of a collective signs TM. … then KT. …; TUQ. and TL. act
+        # in the head's own name (the delegation is the head's, not the collective's), so no TM.
+        in_collective = collective and delegation.kind == "KT"
+        line = _lines(_collective_line(principal, in_collective),
                       f"{delegation.kind}. {_title(principal)}")
         return Authorisation(user, principal, delegation, line, "delegation",
                              signer_position=_signer_for_delegation(user, delegation, at))

@@ -45,17 +45,26 @@ def decide(user, position, *, code=JOB_SCHEME, action="approve", at=T0 + timedel
                      procedure_code=code, action=action, at=at, **kw)
 
 
-def test_does_the_holder_act_in_their_own_name(org, chairman):
-    auth = decide(org.user("chutich.tinh"), chairman)
+def test_does_the_holder_act_in_their_own_name(org, chairman, director):
+    auth = decide(org.user("giamdoc.snv"), director, code=RELIGION)
     assert (auth.kind, auth.principal_position, auth.delegation, auth.form_line) == (
-        "own", chairman, None, None)
+        "own", director, None, None)
     block = signature_block(auth)
     assert (block.form_line, block.signer_title, block.signer_name, block.basis) == (
-        None, "CHỦ TỊCH", "Nguyễn Văn Hùng", None)
+        None, "GIÁM ĐỐC", "Hoàng Văn Minh", None)
 
 
-def test_does_a_delegate_sign_tuq_with_the_legal_basis(org, chairman, director, tuq):
-    auth = decide(org.user("giamdoc.snv"), chairman)
+def test_does_the_chairman_sign_for_the_collective_when_the_procedure_says_so(org, chairman):
+    """1.004227 is decided by the UBND as a collective (authority.collective in its definition)."""
+    auth = decide(org.user("chutich.tinh"), chairman)
+    assert signature_block(auth).lines == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Hùng"]
+    assert decide(org.user("chutich.tinh"), chairman, collective=False).form_line is None
+
+
+@pytest.mark.parametrize("collective", [False, True])
+def test_does_a_delegate_sign_tuq_with_the_legal_basis(org, chairman, director, tuq, collective):
+    """TUQ. is the chairman's own authority lent out: never under TM. of the collective."""
+    auth = decide(org.user("giamdoc.snv"), chairman, collective=collective)
     assert auth.kind == "delegation" and auth.delegation == tuq
     assert auth.principal_position == chairman and auth.signer_position == director
     block = signature_block(auth)
