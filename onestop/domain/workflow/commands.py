@@ -48,11 +48,13 @@ def load_command(paths):
     from onestop.domain.procedures.publish import publish_paths
     from onestop.extensions import db
 
+    from onestop.domain import DomainError
+
     try:
         results = publish_paths(paths)
-    except DefinitionError as exc:
+    except (DefinitionError, DomainError) as exc:
         db.session.rollback()
-        for problem in exc.problems:
+        for problem in getattr(exc, "problems", None) or [exc]:
             click.echo(str(problem), err=True)
         click.echo("nothing was published", err=True)
         raise SystemExit(1) from None
