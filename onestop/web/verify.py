@@ -41,8 +41,13 @@ def verify_code(code: str):
     document = find_by_code(code)
     if document is None or document.state != "signed":
         abort(404)
-    return render_template("verify/verify.html", report=None, missing=False,
-                           document=describe(document), code=document.verification_code)
+    return render_template(
+        "verify/verify.html",
+        report=None,
+        missing=False,
+        document=describe(document),
+        code=document.verification_code,
+    )
 
 
 @bp.route("/verify/<code>/pdf")
@@ -53,8 +58,11 @@ def download(code: str):
     document = find_by_code(code)
     if document is None or document.state != "signed":
         abort(404)
-    return send_file(BytesIO(storage().get(document.blob_sha256)), mimetype="application/pdf",
-                     download_name=f"{document.verification_code}.pdf")
+    return send_file(
+        BytesIO(storage().get(document.blob_sha256)),
+        mimetype="application/pdf",
+        download_name=f"{document.verification_code}.pdf",
+    )
 
 
 @bp.route("/api/v1/verify", methods=["POST"])
@@ -63,7 +71,12 @@ def verify_api():
     """JSON: valid, trusted, unchanged, the matching document, and every reason it fails."""
     data = _uploaded_pdf() if request.files else request.get_data(cache=False)
     if not data:
-        return jsonify({"message": "Gửi tệp PDF trong trường 'file' (multipart/form-data) hoặc "
-                                   "làm nội dung yêu cầu (application/pdf).", "status": 400,
-                        "errors": {"file": ["required"]}}), 400
+        return jsonify(
+            {
+                "message": "Gửi tệp PDF trong trường 'file' (multipart/form-data) hoặc "
+                "làm nội dung yêu cầu (application/pdf).",
+                "status": 400,
+                "errors": {"file": ["required"]},
+            }
+        ), 400
     return jsonify(verify_pdf(data).as_dict())

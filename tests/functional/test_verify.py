@@ -30,8 +30,11 @@ def signed_result(make_dossier, authorisation, real_signer):  # noqa: F811
 
 def test_the_api_confirms_an_untouched_result(client, signed_result):
     document, pdf = signed_result
-    response = client.post("/api/v1/verify", data={"file": (BytesIO(pdf), "kq.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/verify",
+        data={"file": (BytesIO(pdf), "kq.pdf")},
+        content_type="multipart/form-data",
+    )
     body = response.get_json()
     assert response.status_code == 200
     assert body["ok"] and body["valid"] and body["trusted"] and body["unchanged"]
@@ -45,8 +48,7 @@ def test_the_api_explains_a_tampered_file(client, signed_result):
     _, pdf = signed_result
     tampered = bytearray(pdf)
     tampered[tampered.index(b"stream\n", 2000) + 20] ^= 0x01
-    response = client.post("/api/v1/verify", data=bytes(tampered),
-                           content_type="application/pdf")
+    response = client.post("/api/v1/verify", data=bytes(tampered), content_type="application/pdf")
     body = response.get_json()
     assert not body["ok"] and not body["valid"]
     assert {p["code"] for p in body["problems"]} >= {"signature_broken", "differs_from_issued"}
@@ -65,7 +67,8 @@ def test_the_qr_link_shows_the_document_and_the_page_checks_an_upload(client, si
     html = page.get_data(as_text=True)
     assert document.dossier.code in html and "1/QĐ-UBND" in html
     assert client.get(f"/verify/{document.verification_code}/pdf").data == pdf
-    result = client.post("/verify", data={"file": (BytesIO(pdf), "kq.pdf")},
-                         content_type="multipart/form-data")
+    result = client.post(
+        "/verify", data={"file": (BytesIO(pdf), "kq.pdf")}, content_type="multipart/form-data"
+    )
     assert "Hợp lệ." in result.get_data(as_text=True)
     assert client.get("/verify/AAAA-BBBB-CCCC").status_code == 404

@@ -6,10 +6,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-COPY_KINDS = {"original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao chứng thực",
-              "electronic": "Bản điện tử"}
-RETURN_METHODS = {"desk": "Bộ phận Một cửa", "post": "Dịch vụ bưu chính công ích",
-                  "electronic": "Trực tuyến (bản điện tử)"}
+COPY_KINDS = {
+    "original": "Bản chính",
+    "copy": "Bản sao",
+    "certified_copy": "Bản sao chứng thực",
+    "electronic": "Bản điện tử",
+}
+RETURN_METHODS = {
+    "desk": "Bộ phận Một cửa",
+    "post": "Dịch vụ bưu chính công ích",
+    "electronic": "Trực tuyến (bản điện tử)",
+}
 MINUTES_PER_DAY = 480
 
 
@@ -50,7 +57,7 @@ def place_of(agency) -> str:
     for marker in (" thành phố ", " tỉnh "):
         lowered = root.name.lower()
         if marker in lowered:
-            return root.name[lowered.index(marker) + len(marker):].strip()
+            return root.name[lowered.index(marker) + len(marker) :].strip()
     return root.address or root.display_name
 
 
@@ -85,17 +92,28 @@ def dossier_facts(dossier) -> dict:
         "sets": dossier.sets,
         "return_method": RETURN_METHODS.get(dossier.return_method, dossier.return_method),
         "tracking_number": dossier.tracking_number,
-        "parts": [{"name": part.name, "copy_kind": COPY_KINDS.get(part.copy_kind, part.copy_kind),
-                   "note": part.note} for part in dossier.parts],
+        "parts": [
+            {
+                "name": part.name,
+                "copy_kind": COPY_KINDS.get(part.copy_kind, part.copy_kind),
+                "note": part.note,
+            }
+            for part in dossier.parts
+        ],
         "form": dict(dossier.form_data or {}),
     }
 
 
-def signature_block(*, form_line=None, signer_title=None, signer_name=None,
-                    authority_title=None) -> dict:
+def signature_block(
+    *, form_line=None, signer_title=None, signer_name=None, authority_title=None
+) -> dict:
     """The signature block: form line (TUQ./KT./TL./TM.), the signer's own title, the name."""
-    return {"form_line": form_line, "signer_title": signer_title, "signer_name": signer_name,
-            "authority_title": authority_title}
+    return {
+        "form_line": form_line,
+        "signer_title": signer_title,
+        "signer_name": signer_name,
+        "authority_title": authority_title,
+    }
 
 
 def jsonable(value):

@@ -1,4 +1,4 @@
-"""Images for the visible signatures: the signer's signature in blue and the organisation's red seal.
+"""Images for visible signatures: the signer's signature in blue, the organisation's red seal.
 
 Real deployments load scanned specimens (instance/pki/images/<label>.png); the generated ones keep
 embedded mode self-contained and follow the same rules: transparent background, blue ink, red seal.

@@ -30,8 +30,13 @@ def run_render(document_id: int) -> str:
     try:
         data = render_and_sign(document)
         finish(document, data)
-        record("document:signed", f"document:{document.id}", kind=document.kind,
-               sha256=document.blob_sha256, number=document.symbol)
+        record(
+            "document:signed",
+            f"document:{document.id}",
+            kind=document.kind,
+            sha256=document.blob_sha256,
+            number=document.symbol,
+        )
         db.session.commit()
     except Exception as exc:
         db.session.rollback()

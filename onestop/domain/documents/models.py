@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onestop.extensions import db
 from onestop.infra.db import UTCDateTime, utcnow
 
 KINDS = (
-    "receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_sheet",
-    "tracking_book", "result",
+    "receipt",
+    "supplement_request",
+    "refusal",
+    "apology",
+    "stop_notice",
+    "control_sheet",
+    "tracking_book",
+    "result",
 )
 STATES = ("pending", "rendering", "signed", "failed")
 # Columns that may still change on a signed document: none of its content, only bookkeeping.
@@ -25,8 +40,10 @@ class Document(db.Model):
         CheckConstraint(f"kind IN {KINDS}", name="kind"),
         CheckConstraint(f"state IN {STATES}", name="state"),
         CheckConstraint("dossier_id IS NOT NULL OR kind = 'tracking_book'", name="dossier"),
-        CheckConstraint("state <> 'signed' OR (blob_sha256 IS NOT NULL AND signed_at IS NOT NULL)",
-                        name="signed_has_file"),
+        CheckConstraint(
+            "state <> 'signed' OR (blob_sha256 IS NOT NULL AND signed_at IS NOT NULL)",
+            name="signed_has_file",
+        ),
         CheckConstraint("(number IS NULL) = (series IS NULL)", name="number_series"),
         CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
         CheckConstraint("attempts >= 0", name="attempts"),
@@ -96,7 +113,7 @@ class Document(db.Model):
 
 
 class DocumentCounter(db.Model):
-    """The last number used in a series of an agency in a year; its row is locked while numbering."""
+    """The last number of an agency's series in a year; its row is locked while numbering."""
 
     __tablename__ = "document_counters"
     __table_args__ = (CheckConstraint("last_value >= 0", name="last_value"),)
@@ -113,13 +130,15 @@ class ImmutableDocument(RuntimeError):
 
 @event.listens_for(Document, "before_update")
 def _signed_documents_are_immutable(mapper, connection, target: Document) -> None:
-    """A signed document never changes: its bytes are what the signature and the number vouch for."""
+    """A signed document never changes: the signature and the number vouch for its bytes."""
     state = db.inspect(target)
     was_signed = state.attrs.state.history.deleted == ["signed"] or (
-        not state.attrs.state.history.has_changes() and target.state == "signed")
+        not state.attrs.state.history.has_changes() and target.state == "signed"
+    )
     if not was_signed:
         return
     changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
     if changed - _MUTABLE_AFTER_SIGNING:
-        raise ImmutableDocument(f"document {target.id} is signed and cannot change "
-                                f"({', '.join(sorted(changed))})")
+        raise ImmutableDocument(
+            f"document {target.id} is signed and cannot change ({', '.join(sorted(changed))})"
+        )

@@ -18,8 +18,9 @@ def next_number(agency_id: int, series: str, year: int) -> int:
     it back: numbers have no gaps, and the lock (or SQLite's write lock) rules out duplicates.
     """
     if not series or len(series) > 40:
-        raise DomainError("A number series such as 'QĐ-UBND' is required (at most 40 characters).",
-                          field="series")
+        raise DomainError(
+            "A number series such as 'QĐ-UBND' is required (at most 40 characters).", field="series"
+        )
     counter = _locked_counter(agency_id, series, year)
     counter.last_value += 1
     db.session.flush()
@@ -27,18 +28,24 @@ def next_number(agency_id: int, series: str, year: int) -> int:
 
 
 def _locked_counter(agency_id: int, series: str, year: int) -> DocumentCounter:
-    query = (select(DocumentCounter)
-             .where(DocumentCounter.agency_id == agency_id, DocumentCounter.series == series,
-                    DocumentCounter.year == year)
-             .with_for_update())
+    query = (
+        select(DocumentCounter)
+        .where(
+            DocumentCounter.agency_id == agency_id,
+            DocumentCounter.series == series,
+            DocumentCounter.year == year,
+        )
+        .with_for_update()
+    )
     counter = db.session.execute(query).scalar_one_or_none()
     if counter is not None:
         return counter
     # First number of the year: two transactions may race to create the row; the loser re-reads.
     try:
         with db.session.begin_nested():
-            db.session.add(DocumentCounter(agency_id=agency_id, series=series, year=year,
-                                           last_value=0))
+            db.session.add(
+                DocumentCounter(agency_id=agency_id, series=series, year=year, last_value=0)
+            )
     except IntegrityError:
         pass
     return db.session.execute(query.execution_options(populate_existing=True)).scalar_one()

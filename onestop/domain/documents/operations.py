@@ -50,10 +50,12 @@ def _signature(block, default_name, default_title) -> dict:
     if block is None:
         return ctx.signature_block(signer_title=default_title, signer_name=default_name)
     get = block.get if isinstance(block, dict) else (lambda name: getattr(block, name, None))
-    return ctx.signature_block(form_line=get("form_line"),
-                               signer_title=get("signer_title") or default_title,
-                               signer_name=get("signer_name") or default_name,
-                               authority_title=get("authority_title"))
+    return ctx.signature_block(
+        form_line=get("form_line"),
+        signer_title=get("signer_title") or default_title,
+        signer_name=get("signer_name") or default_name,
+        authority_title=get("authority_title"),
+    )
 
 
 def _officer_title(user, agency, at) -> str:
@@ -64,14 +66,26 @@ def _officer_title(user, agency, at) -> str:
     return titles[0] if titles else "Công chức tiếp nhận"
 
 
-def issue_paper(dossier, kind: str, actor, *, agency=None, unit=None, signature=None,
-                revision: str | int | None = None, recipients=None, at: datetime | None = None,
-                **extra) -> Document:
+def issue_paper(
+    dossier,
+    kind: str,
+    actor,
+    *,
+    agency=None,
+    unit=None,
+    signature=None,
+    revision: str | int | None = None,
+    recipients=None,
+    at: datetime | None = None,
+    **extra,
+) -> Document:
     """Issue form 01-07 for a dossier; issuing the same paper again returns the first one."""
     spec = paper(kind)
     if spec.kind == "tracking_book":
-        raise DomainError("The tracking book covers an agency and a period: use "
-                          "issue_tracking_book().", field="kind")
+        raise DomainError(
+            "The tracking book covers an agency and a period: use issue_tracking_book().",
+            field="kind",
+        )
     if dossier is None or dossier.id is None:
         raise DomainError("A paper needs a saved dossier.", field="dossier")
     issue_key = f"{dossier.id}:{kind}" + (f":{revision}" if revision is not None else "")
@@ -91,19 +105,37 @@ def issue_paper(dossier, kind: str, actor, *, agency=None, unit=None, signature=
     }
     context["date_line"] = ctx.date_line(context["issuer"]["place"], at)
     document = Document(
-        dossier_id=dossier.id, agency_id=agency.id, kind=kind, issue_key=issue_key,
-        template=spec.template, title=spec.title, context=context, state="pending",
-        verification_code=new_verification_code(), signer_id=actor.id,
-        signer_name=block["signer_name"], signer_title=block["signer_title"],
-        organisation_key=key_label("org", agency.key), created_by_id=actor.id, created_at=at,
+        dossier_id=dossier.id,
+        agency_id=agency.id,
+        kind=kind,
+        issue_key=issue_key,
+        template=spec.template,
+        title=spec.title,
+        context=context,
+        state="pending",
+        verification_code=new_verification_code(),
+        signer_id=actor.id,
+        signer_name=block["signer_name"],
+        signer_title=block["signer_title"],
+        organisation_key=key_label("org", agency.key),
+        created_by_id=actor.id,
+        created_at=at,
         updated_at=at,
     )
     return _save_and_defer(document, actor, "document:issue")
 
 
-def issue_result(dossier, authorisation, *, result: dict | None = None, template: str | None = None,
-                 title: str | None = None, signature=None, recipients=None,
-                 at: datetime | None = None) -> Document:
+def issue_result(
+    dossier,
+    authorisation,
+    *,
+    result: dict | None = None,
+    template: str | None = None,
+    title: str | None = None,
+    signature=None,
+    recipients=None,
+    at: datetime | None = None,
+) -> Document:
     """Number the dossier's result in its agency's yearly series and queue it for signing.
 
     `authorisation` (from delegation.authorise) says who signs and for whom; its form line
@@ -142,41 +174,85 @@ def issue_result(dossier, authorisation, *, result: dict | None = None, template
         "date_short": ctx.day(at),
     }
     document = Document(
-        dossier_id=dossier.id, agency_id=agency.id, kind="result", issue_key=issue_key,
-        template=template_path, title=title or spec.get("title") or default_title,
-        context=context, state="pending", series=series, year=year, number=number,
-        verification_code=new_verification_code(), signer_id=actor.id,
-        signer_name=block["signer_name"], signer_title=block["signer_title"],
-        form_line=block["form_line"], principal_position_id=principal.id,
+        dossier_id=dossier.id,
+        agency_id=agency.id,
+        kind="result",
+        issue_key=issue_key,
+        template=template_path,
+        title=title or spec.get("title") or default_title,
+        context=context,
+        state="pending",
+        series=series,
+        year=year,
+        number=number,
+        verification_code=new_verification_code(),
+        signer_id=actor.id,
+        signer_name=block["signer_name"],
+        signer_title=block["signer_title"],
+        form_line=block["form_line"],
+        principal_position_id=principal.id,
         delegation_id=getattr(authorisation, "delegation_id", None),
-        signer_key=key_label("user", actor.username), organisation_key=key_label("org", agency.key),
-        created_by_id=actor.id, created_at=at, updated_at=at,
+        signer_key=key_label("user", actor.username),
+        organisation_key=key_label("org", agency.key),
+        created_by_id=actor.id,
+        created_at=at,
+        updated_at=at,
     )
-    return _save_and_defer(document, actor, "document:issue_result",
-                           principal_position_id=principal.id,
-                           delegation_id=document.delegation_id)
+    return _save_and_defer(
+        document,
+        actor,
+        "document:issue_result",
+        principal_position_id=principal.id,
+        delegation_id=document.delegation_id,
+    )
 
 
-def issue_tracking_book(agency, actor, period_from: datetime, period_to: datetime, rows: list[dict],
-                        *, at: datetime | None = None) -> Document:
+def issue_tracking_book(
+    agency,
+    actor,
+    period_from: datetime,
+    period_to: datetime,
+    rows: list[dict],
+    *,
+    at: datetime | None = None,
+) -> Document:
     """Form 07 for an agency over a period, from rows prepared by the dossier queries."""
     if period_to <= period_from:
         raise DomainError("The period must end after it starts.", field="period_to")
     at = at or clock.now()
-    issue_key = f"tracking_book:{agency.id}:{ctx.day(period_from)}:{ctx.day(period_to)}:{at:%Y%m%d%H%M%S}"
+    issue_key = (
+        f"tracking_book:{agency.id}:{ctx.day(period_from)}:{ctx.day(period_to)}:{at:%Y%m%d%H%M%S}"
+    )
     spec = paper("tracking_book")
     issuer = ctx.issuer(agency, _one_stop_unit(agency))
-    context = {"issuer": issuer, "rows": ctx.jsonable(rows), "period_from": ctx.day(period_from),
-               "period_to": ctx.day(period_to), "date_line": ctx.date_line(issuer["place"], at),
-               "signature": ctx.signature_block(signer_title=_officer_title(actor, agency, at),
-                                                signer_name=actor.full_name),
-               "dossier": {}}
+    context = {
+        "issuer": issuer,
+        "rows": ctx.jsonable(rows),
+        "period_from": ctx.day(period_from),
+        "period_to": ctx.day(period_to),
+        "date_line": ctx.date_line(issuer["place"], at),
+        "signature": ctx.signature_block(
+            signer_title=_officer_title(actor, agency, at), signer_name=actor.full_name
+        ),
+        "dossier": {},
+    }
     document = Document(
-        dossier_id=None, agency_id=agency.id, kind="tracking_book", issue_key=issue_key,
-        template=spec.template, title=spec.title, context=context, state="pending",
-        verification_code=new_verification_code(), signer_id=actor.id,
-        signer_name=actor.full_name, organisation_key=key_label("org", agency.key),
-        created_by_id=actor.id, created_at=at, updated_at=at)
+        dossier_id=None,
+        agency_id=agency.id,
+        kind="tracking_book",
+        issue_key=issue_key,
+        template=spec.template,
+        title=spec.title,
+        context=context,
+        state="pending",
+        verification_code=new_verification_code(),
+        signer_id=actor.id,
+        signer_name=actor.full_name,
+        organisation_key=key_label("org", agency.key),
+        created_by_id=actor.id,
+        created_at=at,
+        updated_at=at,
+    )
     return _save_and_defer(document, actor, "document:issue")
 
 
@@ -185,9 +261,16 @@ def _save_and_defer(document: Document, actor, action: str, **audit) -> Document
 
     db.session.add(document)
     db.session.flush()
-    record(action, f"document:{document.id}", actor=actor, kind=document.kind,
-           dossier_id=document.dossier_id, number=document.symbol,
-           verification_code=document.verification_code, **audit)
+    record(
+        action,
+        f"document:{document.id}",
+        actor=actor,
+        kind=document.kind,
+        dossier_id=document.dossier_id,
+        number=document.symbol,
+        verification_code=document.verification_code,
+        **audit,
+    )
     queue().defer(RENDER_JOB, document.id)
     return document
 
@@ -195,11 +278,13 @@ def _save_and_defer(document: Document, actor, action: str, **audit) -> Document
 def retry_document(document: Document, officer) -> Document:
     """Send a failed document back to the render queue (the officer saw its error)."""
     if document.state == "signed":
-        raise Conflict("This document is already signed; it cannot be rendered again.",
-                       field="document")
+        raise Conflict(
+            "This document is already signed; it cannot be rendered again.", field="document"
+        )
     if document.state == "rendering":
-        raise Conflict("This document is being rendered right now; wait for the result.",
-                       field="document")
+        raise Conflict(
+            "This document is being rendered right now; wait for the result.", field="document"
+        )
     from onestop.services import queue
 
     document.state = "pending"
@@ -217,10 +302,16 @@ def recover_stuck_documents(older_than_minutes: int, *, now: datetime | None = N
     now = now or clock.now()
     cutoff = now - timedelta(minutes=older_than_minutes)
     stuck = db.session.scalars(
-        select(Document).where(or_(
-            (Document.state == "rendering") & (Document.render_started_at < cutoff),
-            (Document.state == "pending") & (Document.updated_at < cutoff),
-        )).order_by(Document.id).with_for_update()).all()
+        select(Document)
+        .where(
+            or_(
+                (Document.state == "rendering") & (Document.render_started_at < cutoff),
+                (Document.state == "pending") & (Document.updated_at < cutoff),
+            )
+        )
+        .order_by(Document.id)
+        .with_for_update()
+    ).all()
     for document in stuck:
         document.state = "pending"
         document.render_started_at = None
@@ -233,5 +324,8 @@ def recover_stuck_documents(older_than_minutes: int, *, now: datetime | None = N
 
 def documents_of(dossier) -> list[Document]:
     """The dossier's papers and result, oldest first."""
-    return list(db.session.scalars(
-        select(Document).where(Document.dossier_id == dossier.id).order_by(Document.id)))
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.dossier_id == dossier.id).order_by(Document.id)
+        )
+    )

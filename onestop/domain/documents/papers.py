@@ -18,19 +18,49 @@ class PaperKind:
 
 
 PAPERS = {
-    paper.kind: paper for paper in (
-        PaperKind("receipt", "01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "01_receipt.html",
-                  "received"),
-        PaperKind("supplement_request", "02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-                  "02_supplement_request.html", "supplement_requested"),
-        PaperKind("refusal", "03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", "03_refusal.html",
-                  "refused"),
-        PaperKind("apology", "04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", "04_apology.html",
-                  "apologised"),
-        PaperKind("stop_notice", "05", "Thông báo dừng giải quyết hồ sơ", "05_stop_notice.html",
-                  "withdrawn"),
-        PaperKind("control_sheet", "06", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-                  "06_control_sheet.html"),
+    paper.kind: paper
+    for paper in (
+        PaperKind(
+            "receipt",
+            "01",
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            "01_receipt.html",
+            "received",
+        ),
+        PaperKind(
+            "supplement_request",
+            "02",
+            "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+            "02_supplement_request.html",
+            "supplement_requested",
+        ),
+        PaperKind(
+            "refusal",
+            "03",
+            "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+            "03_refusal.html",
+            "refused",
+        ),
+        PaperKind(
+            "apology",
+            "04",
+            "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+            "04_apology.html",
+            "apologised",
+        ),
+        PaperKind(
+            "stop_notice",
+            "05",
+            "Thông báo dừng giải quyết hồ sơ",
+            "05_stop_notice.html",
+            "withdrawn",
+        ),
+        PaperKind(
+            "control_sheet",
+            "06",
+            "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            "06_control_sheet.html",
+        ),
         PaperKind("tracking_book", "07", "Sổ theo dõi hồ sơ", "07_tracking_book.html"),
     )
 }
@@ -49,8 +79,9 @@ def paper(kind: str) -> PaperKind:
     try:
         return PAPERS[kind]
     except KeyError:
-        raise DomainError(f"Unknown paper {kind!r}; expected one of {', '.join(PAPERS)}.",
-                          field="kind") from None
+        raise DomainError(
+            f"Unknown paper {kind!r}; expected one of {', '.join(PAPERS)}.", field="kind"
+        ) from None
 
 
 def result_template(name: str | None) -> tuple[str, str]:
@@ -59,5 +90,7 @@ def result_template(name: str | None) -> tuple[str, str]:
     try:
         return RESULT_TEMPLATES[key]
     except KeyError:
-        raise DomainError(f"Unknown result template {name!r}; expected one of "
-                          f"{', '.join(RESULT_TEMPLATES)}.", field="template") from None
+        raise DomainError(
+            f"Unknown result template {name!r}; expected one of {', '.join(RESULT_TEMPLATES)}.",
+            field="template",
+        ) from None

@@ -32,9 +32,13 @@ def verify_url(code: str) -> str:
 def template_context(document: Document) -> dict:
     """The frozen context plus what only exists once numbered: symbol, QR, verification URL."""
     url = verify_url(document.verification_code)
-    return {**document.context, "title": document.title, "symbol": document.symbol,
-            "verification_code": document.verification_code,
-            "verify": {"url": url, "qr": qr_data_uri(url)}}
+    return {
+        **document.context,
+        "title": document.title,
+        "symbol": document.symbol,
+        "verification_code": document.verification_code,
+        "verify": {"url": url, "qr": qr_data_uri(url)},
+    }
 
 
 def _seal_box(signer_box):
@@ -42,8 +46,12 @@ def _seal_box(signer_box):
     left, bottom, right, top = signer_box
     centre_y = (bottom + top) / 2
     seal_right = left + (right - left) / 3
-    return (seal_right - SEAL_SIZE_PT, centre_y - SEAL_SIZE_PT / 2, seal_right,
-            centre_y + SEAL_SIZE_PT / 2)
+    return (
+        seal_right - SEAL_SIZE_PT,
+        centre_y - SEAL_SIZE_PT / 2,
+        seal_right,
+        centre_y + SEAL_SIZE_PT / 2,
+    )
 
 
 def _organisation(document: Document) -> Identity:
@@ -63,20 +71,36 @@ def render_and_sign(document: Document) -> bytes:
     pdf = rendered.pdf
     organisation = _organisation(document)
     if document.signer_key:
-        signer = Identity(document.signer_key, document.signer_name or "",
-                          organisation=organisation.organisation, title=document.signer_title)
-        text = f"Ký bởi: {document.signer_name}\n{document.signer_title or ''}\n" \
-               f"Thời gian ký: {iso_local(signed_at)}"
-        pdf = backend.sign(pdf, SignatureRequest(
-            signer, "Signer", reason, place,
-            Stamp(page, box, text, signature_image(document.signer_name or ""), font_size=8)),
-            timestamper=tsa).data
+        signer = Identity(
+            document.signer_key,
+            document.signer_name or "",
+            organisation=organisation.organisation,
+            title=document.signer_title,
+        )
+        text = (
+            f"Ký bởi: {document.signer_name}\n{document.signer_title or ''}\n"
+            f"Thời gian ký: {iso_local(signed_at)}"
+        )
+        pdf = backend.sign(
+            pdf,
+            SignatureRequest(
+                signer,
+                "Signer",
+                reason,
+                place,
+                Stamp(page, box, text, signature_image(document.signer_name or ""), font_size=8),
+            ),
+            timestamper=tsa,
+        ).data
         seal_stamp = Stamp(page, _seal_box(box), "", seal_image(organisation.common_name))
     else:
         text = f"Ký bởi: {organisation.common_name}\nThời gian ký: {iso_local(signed_at)}"
         seal_stamp = Stamp(page, box, text, seal_image(organisation.common_name), font_size=8)
-    result = backend.sign(pdf, SignatureRequest(organisation, "Organisation", reason, place,
-                                                seal_stamp), timestamper=tsa)
+    result = backend.sign(
+        pdf,
+        SignatureRequest(organisation, "Organisation", reason, place, seal_stamp),
+        timestamper=tsa,
+    )
     document.page_count = rendered.page_count
     document.signed_at = signed_at
     document.certificate_subject = result.certificate_subject[:400]
@@ -100,12 +124,16 @@ def claim(document_id: int, stale_after_minutes: int) -> Document | None:
     Nothing to do: already signed, or another worker started it less than the limit ago.
     """
     document = db.session.execute(
-        select(Document).where(Document.id == document_id).with_for_update()).scalar_one_or_none()
+        select(Document).where(Document.id == document_id).with_for_update()
+    ).scalar_one_or_none()
     if document is None or document.state == "signed":
         return None
     now = clock.now()
-    if document.state == "rendering" and document.render_started_at and (
-            now - document.render_started_at < timedelta(minutes=stale_after_minutes)):
+    if (
+        document.state == "rendering"
+        and document.render_started_at
+        and (now - document.render_started_at < timedelta(minutes=stale_after_minutes))
+    ):
         return None
     document.state = "rendering"
     document.render_started_at = now

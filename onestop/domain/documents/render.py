@@ -31,11 +31,13 @@ def url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
         data = base64.b64decode(payload) if header.endswith(";base64") else payload.encode()
         return {"string": data, "mime_type": mime}
     if url.startswith(STATIC_SCHEME):
-        path = (STATIC / url[len(STATIC_SCHEME):].lstrip("/")).resolve()
+        path = (STATIC / url[len(STATIC_SCHEME) :].lstrip("/")).resolve()
         if STATIC not in path.parents or not path.is_file():
             raise ForbiddenFetch(f"no packaged asset {url!r}")
-        return {"string": path.read_bytes(),
-                "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream"}
+        return {
+            "string": path.read_bytes(),
+            "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        }
     raise ForbiddenFetch(f"papers may only use packaged assets, not {url!r}")
 
 
@@ -62,7 +64,8 @@ _fonts = FontConfiguration()
 def render_html(html: str) -> Rendered:
     """Lay out and write the PDF; find the signature boxes the template reserved by id."""
     document = HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=url_fetcher).render(
-        font_config=_fonts)
+        font_config=_fonts
+    )
     boxes = {}
     for number, page in enumerate(document.pages):
         page_height_pt = page.height * PX_TO_PT
@@ -74,8 +77,10 @@ def render_html(html: str) -> Rendered:
                 top = box.border_box_y() * PX_TO_PT
                 right = left + box.border_width() * PX_TO_PT
                 bottom = top + box.border_height() * PX_TO_PT
-                boxes[element_id] = (number, (left, page_height_pt - bottom,
-                                              right, page_height_pt - top))
+                boxes[element_id] = (
+                    number,
+                    (left, page_height_pt - bottom, right, page_height_pt - top),
+                )
     pdf = document.write_pdf(pdf_version="1.7", custom_metadata=True)
     return Rendered(pdf, len(document.pages), boxes)
 

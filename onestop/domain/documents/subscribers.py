@@ -33,9 +33,14 @@ def issue_receipt(dossier, actor=None, **_kw) -> None:
 @on("supplement_requested")
 def issue_supplement_request(dossier, actor=None, pause=None, **_kw) -> None:
     """Form 02, once per request (a second request is allowed but counts the dossier late)."""
-    issue_paper(dossier, "supplement_request", actor, revision=dossier.supplement_count,
-                reason=pause.reason if pause is not None else "",
-                items=[_item(i) for i in (pause.items or [])] if pause is not None else [])
+    issue_paper(
+        dossier,
+        "supplement_request",
+        actor,
+        revision=dossier.supplement_count,
+        reason=pause.reason if pause is not None else "",
+        items=[_item(i) for i in (pause.items or [])] if pause is not None else [],
+    )
 
 
 @on("refused")
@@ -48,18 +53,28 @@ def issue_refusal(dossier, actor=None, reason=None, **_kw) -> None:
 def issue_apology(dossier, actor=None, extension=None, **_kw) -> None:
     """Form 04 from the late unit's agency, with the previous and the new date."""
     agency = db.session.get(Agency, extension.agency_id) if extension is not None else None
-    issue_paper(dossier, "apology", actor, agency=agency,
-                reason=extension.reason if extension else "",
-                previous_due_at=ctx.when(extension.previous_due_at) if extension else "",
-                new_due_at=ctx.when(extension.new_due_at) if extension else "")
+    issue_paper(
+        dossier,
+        "apology",
+        actor,
+        agency=agency,
+        reason=extension.reason if extension else "",
+        previous_due_at=ctx.when(extension.previous_due_at) if extension else "",
+        new_due_at=ctx.when(extension.new_due_at) if extension else "",
+    )
 
 
 @on("withdrawn")
 def issue_stop_notice(dossier, actor=None, reason=None, **_kw) -> None:
     """Form 05, signed at the desk that received the dossier (the applicant asked to stop)."""
     officer = db.session.get(User, dossier.received_by_id) if dossier.received_by_id else None
-    issue_paper(dossier, "stop_notice", officer or actor, reason=reason or "",
-                requested_at=ctx.day(dossier.finished_at))
+    issue_paper(
+        dossier,
+        "stop_notice",
+        officer or actor,
+        reason=reason or "",
+        requested_at=ctx.day(dossier.finished_at),
+    )
 
 
 @on("processed")
@@ -80,17 +95,26 @@ def control_sheet_rows(dossier) -> list[dict]:
     """One row per closed step: unit, time, who, and whether it was early, on time or late."""
     from onestop.domain.workflow.models import Task
 
-    tasks = db.session.scalars(select(Task).where(Task.dossier_id == dossier.id,
-                                                  Task.closed_at.is_not(None))
-                               .order_by(Task.closed_at, Task.id)).all()
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.dossier_id == dossier.id, Task.closed_at.is_not(None))
+        .order_by(Task.closed_at, Task.id)
+    ).all()
     rows = []
     for task in tasks:
         unit = db.session.get(Unit, task.unit_id) if task.unit_id else None
         agency = db.session.get(Agency, task.agency_id)
         person = db.session.get(User, task.assignee_id) if task.assignee_id else None
-        rows.append({"unit": unit.name if unit else agency.name, "at": ctx.when(task.closed_at),
-                     "from": person.full_name if person else "", "to": "",
-                     "result": RESULT_LABELS.get(task.result or "", ""), "note": task.outcome})
+        rows.append(
+            {
+                "unit": unit.name if unit else agency.name,
+                "at": ctx.when(task.closed_at),
+                "from": person.full_name if person else "",
+                "to": "",
+                "result": RESULT_LABELS.get(task.result or "", ""),
+                "note": task.outcome,
+            }
+        )
     for current, following in zip(rows, rows[1:], strict=False):
         current["to"] = following["from"]
     return rows

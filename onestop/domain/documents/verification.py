@@ -29,7 +29,7 @@ MESSAGES = {
     "unreadable": "Tệp PDF bị hỏng, không đọc được cấu trúc văn bản.",
     "unsigned": "Văn bản không có chữ ký số.",
     "signature_broken": "Chữ ký số không hợp lệ: nội dung đã bị thay đổi sau khi ký "
-                        "hoặc chữ ký bị hỏng.",
+    "hoặc chữ ký bị hỏng.",
     "untrusted": "Chứng thư số của người ký không thuộc tổ chức cung cấp dịch vụ tin cậy.",
     "modified_after_signing": "Văn bản đã bị sửa đổi hoặc bổ sung sau khi ký.",
     "unknown_document": "Không tìm thấy văn bản tương ứng trong hệ thống.",
@@ -70,8 +70,11 @@ class VerificationReport:
 
     @property
     def unchanged(self) -> bool:
-        return "modified_after_signing" not in self.problems and self.valid and not (
-            "differs_from_issued" in self.problems)
+        return (
+            "modified_after_signing" not in self.problems
+            and self.valid
+            and "differs_from_issued" not in self.problems
+        )
 
     @property
     def ok(self) -> bool:
@@ -84,8 +87,12 @@ class VerificationReport:
         """The JSON answer of /api/v1/verify."""
         document = self.document
         return {
-            "ok": self.ok, "valid": self.valid, "trusted": self.trusted,
-            "unchanged": self.unchanged, "sha256": self.sha256, "problems": self.reasons(),
+            "ok": self.ok,
+            "valid": self.valid,
+            "trusted": self.trusted,
+            "unchanged": self.unchanged,
+            "sha256": self.sha256,
+            "problems": self.reasons(),
             "signatures": [s.__dict__ for s in self.signatures],
             "document": describe(document) if document is not None else None,
         }
@@ -95,14 +102,19 @@ def describe(document: Document) -> dict:
     """What a verifier may learn about a document: never the applicant's personal details."""
     dossier = document.dossier
     return {
-        "kind": document.kind, "title": document.title, "number": document.symbol,
+        "kind": document.kind,
+        "title": document.title,
+        "number": document.symbol,
         "verification_code": document.verification_code,
         "dossier_code": dossier.code if dossier is not None else None,
         "agency": document.agency.name,
         "issued_at": document.signed_at.astimezone(LOCAL).isoformat(timespec="seconds")
-        if document.signed_at else None,
-        "signer_name": document.signer_name, "signer_title": document.signer_title,
-        "form_line": document.form_line, "state": document.state,
+        if document.signed_at
+        else None,
+        "signer_name": document.signer_name,
+        "signer_title": document.signer_title,
+        "form_line": document.form_line,
+        "state": document.state,
     }
 
 
@@ -111,14 +123,17 @@ def find_by_code(code: str) -> Document | None:
 
 
 def validation_context() -> ValidationContext:
-    return ValidationContext(trust_roots=signing_backend().trust_roots(), allow_fetching=False,
-                             revocation_mode="soft-fail")
+    return ValidationContext(
+        trust_roots=signing_backend().trust_roots(),
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
 
 
 def verify_pdf(data: bytes) -> VerificationReport:
     """Validate every signature of `data` and match it to the document we issued."""
     report = VerificationReport(sha256=hashlib.sha256(data).hexdigest())
-    if not data.lstrip()[:5] == b"%PDF-":
+    if data.lstrip()[:5] != b"%PDF-":
         report.problems.append("not_pdf")
         return report
     try:
@@ -153,10 +168,14 @@ def _check(signature, context) -> SignatureCheck:
         return SignatureCheck(signature.field_name, signer, None, False, False, False, False, None)
     modification = status.modification_level
     return SignatureCheck(
-        field=signature.field_name, signer=signer,
+        field=signature.field_name,
+        signer=signer,
         signing_time=status.signer_reported_dt.astimezone(LOCAL).isoformat(timespec="seconds")
-        if status.signer_reported_dt else None,
-        intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
+        if status.signer_reported_dt
+        else None,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
         covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         modification=modification.name if modification is not None else None,
         timestamped=status.timestamp_validity is not None,

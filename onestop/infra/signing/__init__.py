@@ -20,9 +20,12 @@ def _pkcs12(app: Flask) -> SigningBackend:
 def _pkcs11(app: Flask) -> SigningBackend:
     from .pkcs11 import PKCS11Backend
 
-    return PKCS11Backend(app.config.get("ONESTOP_PKCS11_MODULE"),
-                         app.config.get("ONESTOP_PKCS11_TOKEN"), app.config.get("ONESTOP_PKCS11_PIN"),
-                         pki_path(app))
+    return PKCS11Backend(
+        app.config.get("ONESTOP_PKCS11_MODULE"),
+        app.config.get("ONESTOP_PKCS11_TOKEN"),
+        app.config.get("ONESTOP_PKCS11_PIN"),
+        pki_path(app),
+    )
 
 
 def _fake(app: Flask) -> SigningBackend:
@@ -73,5 +76,16 @@ def timestamper(app: Flask | None = None):
     return HTTPTimeStamper(url, timeout=10)
 
 
-__all__ = ["BACKENDS", "DevPKI", "Identity", "SignatureRequest", "SignedPdf", "SigningBackend",
-           "Stamp", "pki_path", "signing_backend", "timestamper", "use_backend"]
+__all__ = [
+    "BACKENDS",
+    "DevPKI",
+    "Identity",
+    "SignatureRequest",
+    "SignedPdf",
+    "SigningBackend",
+    "Stamp",
+    "pki_path",
+    "signing_backend",
+    "timestamper",
+    "use_backend",
+]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONT = Path(__file__).resolve().parents[2] / "web" / "static" / "fonts" / "LiberationSerif-Regular.ttf"
+FONT = (
+    Path(__file__).resolve().parents[2] / "web" / "static" / "fonts" / "LiberationSerif-Regular.ttf"
+)
 SCALE = 4  # pixels per PDF point: sharp enough to print
 INK = (0, 0, 0, 255)
 
@@ -21,7 +23,9 @@ def _font(size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT), size_px)
 
 
-def compose(box_size: tuple[float, float], text: str, image=None, font_size: float = 8) -> Image.Image:
+def compose(
+    box_size: tuple[float, float], text: str, image=None, font_size: float = 8
+) -> Image.Image:
     """A transparent picture the size of the box: `image` on the left, the text lines over it."""
     width, height = (max(1, int(v * SCALE)) for v in box_size)
     canvas = Image.new("RGBA", (width, height), (0, 0, 0, 0))
@@ -33,8 +37,9 @@ def compose(box_size: tuple[float, float], text: str, image=None, font_size: flo
             canvas.alpha_composite(picture, (int(width * 0.2), 0))
         else:  # a seal alone fills its box
             picture.thumbnail((width, height))
-            canvas.alpha_composite(picture, ((width - picture.width) // 2,
-                                             (height - picture.height) // 2))
+            canvas.alpha_composite(
+                picture, ((width - picture.width) // 2, (height - picture.height) // 2)
+            )
     if lines:
         size = int(font_size * SCALE)
         font = _font(size)

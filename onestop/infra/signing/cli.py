@@ -30,8 +30,12 @@ def init():
 @click.option("--organisation", default=None, help="Organisation printed in the certificate.")
 @click.option("--title", default=None, help="Position title (signers).")
 @click.option("--replace", is_flag=True, help="Renew an existing key.")
-@click.option("--pkcs11", "on_token", is_flag=True,
-              help="Generate the key on the configured PKCS#11 token instead of a .p12 file.")
+@click.option(
+    "--pkcs11",
+    "on_token",
+    is_flag=True,
+    help="Generate the key on the configured PKCS#11 token instead of a .p12 file.",
+)
 @with_appcontext
 def issue(label, common_name, organisation, title, replace, on_token):
     """Issue a key and certificate for LABEL (e.g. org-ubnd-tinh, user-chutich.tinh)."""
@@ -40,13 +44,14 @@ def issue(label, common_name, organisation, title, replace, on_token):
     if on_token:
         from .pkcs11 import PKCS11Backend, provision
 
-        backend = PKCS11Backend(current_app.config.get("ONESTOP_PKCS11_MODULE"),
-                                current_app.config.get("ONESTOP_PKCS11_TOKEN"),
-                                current_app.config.get("ONESTOP_PKCS11_PIN"), store.root)
-        try:
-            provision(backend.session(), identity, store)
-        finally:
-            backend.close()
+        backend = PKCS11Backend(
+            current_app.config.get("ONESTOP_PKCS11_MODULE"),
+            current_app.config.get("ONESTOP_PKCS11_TOKEN"),
+            current_app.config.get("ONESTOP_PKCS11_PIN"),
+            store.root,
+        )
+        with backend.writable_session() as session:
+            provision(session, identity, store)
         click.echo(f"generated on token {backend.token_label}: {label}")
         return
     path = store.issue(identity, replace=replace)

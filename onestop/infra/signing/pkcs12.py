@@ -33,8 +33,10 @@ class PKCS12Backend(SigningBackend):
         path = self.pki.p12_path(identity.label)
         if not path.exists():
             if not self.create_missing:
-                raise MissingKey(f"no signing key {path.name} in {self.pki.root}; "
-                                 f"create it with `onestop pki issue {identity.label}`")
+                raise MissingKey(
+                    f"no signing key {path.name} in {self.pki.root}; "
+                    f"create it with `onestop pki issue {identity.label}`"
+                )
             self.pki.issue(identity)
         signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=self.pki.passphrase())
         if signer is None:

@@ -45,7 +45,9 @@ class DevPKI:
 
     def p12_path(self, label: str) -> Path:
         if not _LABEL.match(label):
-            raise ValueError(f"key label {label!r} must be lower-case letters, digits, '.', '_', '-'")
+            raise ValueError(
+                f"key label {label!r} must be lower-case letters, digits, '.', '_', '-'"
+            )
         return self.root / f"{label}.p12"
 
     def passphrase(self) -> bytes:
@@ -63,55 +65,88 @@ class DevPKI:
         os.chmod(self.root, 0o700)
         _write_secret(self.root / "passphrase", secrets.token_urlsafe(24).encode())
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME),
-                          x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME),
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            ]
+        )
         now = datetime.now(UTC)
-        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=3650))
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                             False), critical=True)
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                               critical=False)
-                .sign(key, hashes.SHA256()))
-        _write_secret(self.root / "ca.key", key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(self.passphrase())))
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                critical=True,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+            )
+            .sign(key, hashes.SHA256())
+        )
+        _write_secret(
+            self.root / "ca.key",
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.BestAvailableEncryption(self.passphrase()),
+            ),
+        )
         self.ca_cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         return True
 
     def ca(self) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+        """The CA certificate and key, creating them on first use."""
+        self.init()
         cert = x509.load_pem_x509_certificate(self.ca_cert_path.read_bytes())
-        key = serialization.load_pem_private_key((self.root / "ca.key").read_bytes(),
-                                                 self.passphrase())
+        key = serialization.load_pem_private_key(
+            (self.root / "ca.key").read_bytes(), self.passphrase()
+        )
         return cert, key
 
-    def certify(self, identity: Identity, public_key, *, days: int = 1095,
-                timestamping: bool = False) -> x509.Certificate:
+    def certify(
+        self, identity: Identity, public_key, *, days: int = 1095, timestamping: bool = False
+    ) -> x509.Certificate:
         """A certificate from the development CA for a public key (file or token key)."""
         ca_cert, ca_key = self.ca()
-        attributes = [x509.NameAttribute(NameOID.COMMON_NAME, identity.common_name),
-                      x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+        attributes = [
+            x509.NameAttribute(NameOID.COMMON_NAME, identity.common_name),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        ]
         if identity.organisation:
             attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, identity.organisation))
         if identity.title:
             attributes.append(x509.NameAttribute(NameOID.TITLE, identity.title))
         now = datetime.now(UTC)
-        builder = (x509.CertificateBuilder().subject_name(x509.Name(attributes))
-                   .issuer_name(ca_cert.subject).public_key(public_key)
-                   .serial_number(x509.random_serial_number())
-                   .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=days))
-                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                       ca_key.public_key()), critical=False))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name(attributes))
+            .issuer_name(ca_cert.subject)
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
+            )
+        )
         if timestamping:
             builder = builder.add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+            )
         else:
             builder = builder.add_extension(
                 x509.KeyUsage(True, True, False, False, False, False, False, False, False),
-                critical=True)
+                critical=True,
+            )
         return builder.sign(ca_key, hashes.SHA256())
 
     def issue(self, identity: Identity, *, replace: bool = False) -> Path:
@@ -124,8 +159,12 @@ class DevPKI:
         cert = self.certify(identity, key.public_key())
         ca_cert, _ = self.ca()
         data = pkcs12.serialize_key_and_certificates(
-            identity.label.encode(), key, cert, [ca_cert],
-            serialization.BestAvailableEncryption(self.passphrase()))
+            identity.label.encode(),
+            key,
+            cert,
+            [ca_cert],
+            serialization.BestAvailableEncryption(self.passphrase()),
+        )
         _write_secret(path, data)
         return path
 

@@ -25,25 +25,46 @@ def make_dossier(demo_org):
     def make(*, series="QĐ-UBND", template="quyet-dinh", agency_key="UBND-TINH"):
         n = next(counter)
         agency = demo_org.agency(agency_key)
-        procedure = Procedure(code=f"9.{n:06d}", name="Phê duyệt đề án vị trí việc làm",
-                              field="Tổ chức - Biên chế", level="province")
+        procedure = Procedure(
+            code=f"9.{n:06d}",
+            name="Phê duyệt đề án vị trí việc làm",
+            field="Tổ chức - Biên chế",
+            level="province",
+        )
         _db.session.add(procedure)
         _db.session.flush()
         version = ProcedureVersion(
-            procedure_id=procedure.id, number=1, content_hash=f"{n:064d}", source="",
+            procedure_id=procedure.id,
+            number=1,
+            content_hash=f"{n:064d}",
+            source="",
             definition={"result": {"template": template, "number_series": series}},
-            legal_minutes=30 * 480, authority_agency_id=agency.id, receiving_agency_id=agency.id)
+            legal_minutes=30 * 480,
+            authority_agency_id=agency.id,
+            receiving_agency_id=agency.id,
+        )
         _db.session.add(version)
         _db.session.flush()
         applicant = demo_org.user("chutich.tinh")
         dossier = Dossier(
-            code=f"H99-261203-{n:04d}", procedure_version_id=version.id, applicant_id=applicant.id,
-            receiving_agency_id=agency.id, channel="desk", status="received",
-            applicant_name="Trần Thị Ánh Tuyết", applicant_address="Số 5 đường Hùng Vương, Hòa Bình",
-            applicant_phone="0912345678", applicant_email="tuyet@example.vn",
-            received_at=RECEIVED, due_at=datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
-        dossier.parts.append(DossierPart(part_code="to_trinh", name="Tờ trình đề nghị phê duyệt",
-                                         copy_kind="original"))
+            code=f"H99-261203-{n:04d}",
+            procedure_version_id=version.id,
+            applicant_id=applicant.id,
+            receiving_agency_id=agency.id,
+            channel="desk",
+            status="received",
+            applicant_name="Trần Thị Ánh Tuyết",
+            applicant_address="Số 5 đường Hùng Vương, Hòa Bình",
+            applicant_phone="0912345678",
+            applicant_email="tuyet@example.vn",
+            received_at=RECEIVED,
+            due_at=datetime(2027, 1, 15, 10, 0, tzinfo=UTC),
+        )
+        dossier.parts.append(
+            DossierPart(
+                part_code="to_trinh", name="Tờ trình đề nghị phê duyệt", copy_kind="original"
+            )
+        )
         _db.session.add(dossier)
         _db.session.flush()
         return dossier
@@ -55,9 +76,16 @@ def make_dossier(demo_org):
 def authorisation(demo_org):
     """The Chairman signing in his own right, as delegation.authorise would answer."""
     position = demo_org.position("UBND-TINH", "chairman")
-    return SimpleNamespace(actor=demo_org.user("chutich.tinh"), principal_position=position,
-                           delegation=None, delegation_id=None, substitution=None,
-                           form_line="TM. ỦY BAN NHÂN DÂN", kind="own", signer_position=position)
+    return SimpleNamespace(
+        actor=demo_org.user("chutich.tinh"),
+        principal_position=position,
+        delegation=None,
+        delegation_id=None,
+        substitution=None,
+        form_line="TM. ỦY BAN NHÂN DÂN",
+        kind="own",
+        signer_position=position,
+    )
 
 
 @pytest.fixture

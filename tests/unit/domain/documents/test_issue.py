@@ -117,5 +117,6 @@ def test_the_database_refuses_a_signed_document_without_a_file(make_dossier, dem
 
     document = issue_paper(make_dossier(), "receipt", demo_org.user("motcua.tinh"))
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.execute(Document.__table__.update().where(Document.id == document.id)
-                           .values(state="signed"))
+        db.session.execute(
+            Document.__table__.update().where(Document.id == document.id).values(state="signed")
+        )

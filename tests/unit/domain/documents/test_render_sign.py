@@ -7,6 +7,7 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from jinja2 import TemplateNotFound
 from PIL import Image
 
 from onestop.domain.documents.jobs import run_render
@@ -29,7 +30,9 @@ def _render_now(document: Document) -> bytes:
 
 
 def test_the_fetcher_serves_packaged_fonts_and_refuses_the_network():
-    assert url_fetcher("static:fonts/LiberationSerif-Regular.ttf")["string"][:4] == b"\x00\x01\x00\x00"
+    assert (
+        url_fetcher("static:fonts/LiberationSerif-Regular.ttf")["string"][:4] == b"\x00\x01\x00\x00"
+    )
     for url in ("https://example.com/x.css", "file:///etc/passwd", "static:../../config.py"):
         with pytest.raises(ForbiddenFetch):
             url_fetcher(url)
@@ -46,37 +49,73 @@ def _issue_every_paper(dossier, officer, authorisation):
 
     return [
         issue_paper(dossier, "receipt", officer),
-        issue_paper(dossier, "supplement_request", officer, revision=1, reason="Thiếu giấy tờ",
-                    items=[{"name": "Bản sao giấy chứng nhận kết hôn", "reason": "Chưa có"}]),
+        issue_paper(
+            dossier,
+            "supplement_request",
+            officer,
+            revision=1,
+            reason="Thiếu giấy tờ",
+            items=[{"name": "Bản sao giấy chứng nhận kết hôn", "reason": "Chưa có"}],
+        ),
         issue_paper(dossier, "refusal", officer, reason="Không thuộc thẩm quyền giải quyết"),
-        issue_paper(dossier, "apology", officer, reason="Cần lấy ý kiến Sở Tài chính",
-                    previous_due_at="10 giờ 00 phút, ngày 15/01/2027",
-                    new_due_at="10 giờ 00 phút, ngày 22/01/2027"),
-        issue_paper(dossier, "stop_notice", officer, reason="Người nộp rút hồ sơ",
-                    requested_at="04/12/2026"),
-        issue_paper(dossier, "control_sheet", officer, handovers=[
-            {"unit": "Bộ phận Một cửa", "at": "09 giờ 15 phút, ngày 03/12/2026",
-             "from": "Phạm Thu Hà", "to": "Bùi Thị Ngọc", "result": "Đúng hạn"}]),
-        issue_tracking_book(dossier.receiving_agency, officer,
-                            datetime(2026, 12, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC),
-                            [{"code": dossier.code, "procedure": "Đăng ký khai sinh", "sets": 1,
-                              "applicant": dossier.applicant_name, "received": "03/12/2026",
-                              "due": "15/01/2027"}]),
+        issue_paper(
+            dossier,
+            "apology",
+            officer,
+            reason="Cần lấy ý kiến Sở Tài chính",
+            previous_due_at="10 giờ 00 phút, ngày 15/01/2027",
+            new_due_at="10 giờ 00 phút, ngày 22/01/2027",
+        ),
+        issue_paper(
+            dossier, "stop_notice", officer, reason="Người nộp rút hồ sơ", requested_at="04/12/2026"
+        ),
+        issue_paper(
+            dossier,
+            "control_sheet",
+            officer,
+            handovers=[
+                {
+                    "unit": "Bộ phận Một cửa",
+                    "at": "09 giờ 15 phút, ngày 03/12/2026",
+                    "from": "Phạm Thu Hà",
+                    "to": "Bùi Thị Ngọc",
+                    "result": "Đúng hạn",
+                }
+            ],
+        ),
+        issue_tracking_book(
+            dossier.receiving_agency,
+            officer,
+            datetime(2026, 12, 1, tzinfo=UTC),
+            datetime(2026, 12, 31, tzinfo=UTC),
+            [
+                {
+                    "code": dossier.code,
+                    "procedure": "Đăng ký khai sinh",
+                    "sets": 1,
+                    "applicant": dossier.applicant_name,
+                    "received": "03/12/2026",
+                    "due": "15/01/2027",
+                }
+            ],
+        ),
         issue_result(dossier, authorisation),
     ]
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
-def test_every_paper_renders_to_non_blank_pages(make_dossier, demo_org, authorisation,
-                                                 fake_signer, tmp_path):
+def test_every_paper_renders_to_non_blank_pages(
+    make_dossier, demo_org, authorisation, fake_signer, tmp_path
+):
     """Forms 01-07 and the result: each PDF rasterises to pages with ink on them."""
     dossier = make_dossier()
     for document in _issue_every_paper(dossier, demo_org.user("motcua.tinh"), authorisation):
         pdf = _render_now(document)
         path = tmp_path / f"{document.kind}.pdf"
         path.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / document.kind)],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / document.kind)], check=True
+        )
         pages = sorted(tmp_path.glob(f"{document.kind}-*.png"))
         assert len(pages) == document.page_count >= 1
         for page in pages:
@@ -85,8 +124,9 @@ def test_every_paper_renders_to_non_blank_pages(make_dossier, demo_org, authoris
             assert dark > 200, f"{page.name} looks blank"
 
 
-def test_a_result_is_signed_by_the_signer_and_the_organisation(make_dossier, authorisation,
-                                                                real_signer):
+def test_a_result_is_signed_by_the_signer_and_the_organisation(
+    make_dossier, authorisation, real_signer
+):
     """Do both PAdES signatures validate and trust, and is the PDF matched to its dossier?"""
     document = issue_result(make_dossier(), authorisation)
     pdf = _render_now(document)
@@ -102,8 +142,9 @@ def test_a_result_is_signed_by_the_signer_and_the_organisation(make_dossier, aut
     assert "Nguyễn Văn Hùng" in report.signatures[0].signer
 
 
-def test_a_flipped_byte_fails_verification_with_the_reason(make_dossier, authorisation,
-                                                          real_signer):
+def test_a_flipped_byte_fails_verification_with_the_reason(
+    make_dossier, authorisation, real_signer
+):
     document = issue_result(make_dossier(), authorisation)
     pdf = bytearray(_render_now(document))
     # Flip a byte inside the first page's content, well within the signed byte range.
@@ -154,7 +195,7 @@ def test_a_failing_render_is_recorded_for_the_officer(make_dossier, demo_org, fa
     document = issue_paper(make_dossier(), "receipt", demo_org.user("motcua.tinh"))
     document.template = "missing.html"
     db.session.flush()
-    with pytest.raises(Exception):
+    with pytest.raises(TemplateNotFound):
         run_render(document.id)
     db.session.refresh(document)
     assert document.state == "failed"
