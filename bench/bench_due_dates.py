@@ -1,8 +1,9 @@
 """Due-date computations per second: the O(log n) WorkingCalendar against a naive day-by-day loop.
 
-Both compute the same due instants for the same random receipts (5–60 working days, or 1–40 working
-hours, cut-off 15:00 on half of them) on the same holiday data, in one process, and the naive results
-are checked against the calendar's before timing. Run: `python bench/bench_due_dates.py [N]`.
+Both compute the same due instants for the same random receipts (5–60 working days, or 1–40
+working hours, cut-off 15:00 on half of them) on the same holiday data, in one process, and the
+naive results are checked against the calendar's before timing.
+Run: `python bench/bench_due_dates.py [N]`.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ class NaiveCalendar:
             day = local.date()
             if self.working(day):
                 for a, b in self.SPANS:
-                    start, end = local.replace(hour=a, minute=0, second=0, microsecond=0), local.replace(
-                        hour=b, minute=0, second=0, microsecond=0)
+                    start, end = (
+                        local.replace(hour=a, minute=0, second=0, microsecond=0),
+                        local.replace(hour=b, minute=0, second=0, microsecond=0),
+                    )
                     if local < end:
                         return max(local, start)
             local = datetime.combine(day + timedelta(days=1), datetime.min.time(), TZ)
@@ -76,7 +79,8 @@ class NaiveCalendar:
                     return (start + timedelta(minutes=remaining)).astimezone(UTC)
                 remaining -= available
             local = self.next_working_start(
-                datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), TZ))
+                datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), TZ)
+            )
 
 
 def cases(n: int, seed: int = 2026) -> list[tuple[datetime, int, str | None]]:
@@ -101,8 +105,10 @@ def rate(func, work) -> tuple[float, float]:
 def main(n: int = 200_000) -> int:
     calendar = build_calendar()
     days = national_days(LIBRARY_YEARS)
-    naive = NaiveCalendar({d.day for d in days if d.kind == "holiday"},
-                          {d.day for d in days if d.kind == "makeup_workday"})
+    naive = NaiveCalendar(
+        {d.day for d in days if d.kind == "holiday"},
+        {d.day for d in days if d.kind == "makeup_workday"},
+    )
     work = cases(n)
     sample = work[:2000]
     mismatches = [c for c in sample if calendar.due_at(*c) != naive.due_at(*c)]
@@ -114,7 +120,9 @@ def main(n: int = 200_000) -> int:
     slow, slow_s = rate(naive.due_at, naive_work)
     print(f"checked {len(sample)} cases: both agree")
     print(f"WorkingCalendar.due_at: {fast:,.0f} due dates/s ({len(work):,} in {fast_s:.2f} s)")
-    print(f"naive day-by-day loop:  {slow:,.0f} due dates/s ({len(naive_work):,} in {slow_s:.2f} s)")
+    print(
+        f"naive day-by-day loop:  {slow:,.0f} due dates/s ({len(naive_work):,} in {slow_s:.2f} s)"
+    )
     print(f"ratio: {fast / slow:.1f}x; goal >= {GOAL:,}/s: {'met' if fast >= GOAL else 'NOT met'}")
     return 0 if fast >= GOAL else 2
 

@@ -1,1 +1,1 @@
-"""Working-time calendar and legal deadlines: working hours, days off, due dates, pauses, warnings."""
+"""Working-time calendar and legal deadlines: hours, days off, due dates, pauses, warnings."""

@@ -1,4 +1,4 @@
-"""`onestop calendar ...`: due times, the year's days off, holiday data, the deadline-warning job."""
+"""`onestop calendar ...`: due times, the year's days off, holiday data, deadline warnings."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def _instant(text: str, calendar) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise click.BadParameter("write an ISO 8601 instant, e.g. 2027-02-03T16:30", param_hint="--from")
+        raise click.BadParameter(
+            "write an ISO 8601 instant, e.g. 2027-02-03T16:30", param_hint="--from"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=calendar.tz)
 
 
@@ -28,7 +30,9 @@ def _years(text: str) -> list[int]:
     try:
         years = list(range(int(first), int(last or first) + 1))
     except ValueError:
-        raise click.BadParameter("write a year or a range, e.g. 2025-2028", param_hint="--years")
+        raise click.BadParameter(
+            "write a year or a range, e.g. 2025-2028", param_hint="--years"
+        ) from None
     if not years:
         raise click.BadParameter("the range is empty", param_hint="--years")
     return years
@@ -44,12 +48,18 @@ def calendar_group():
 
 
 @calendar_group.command("due")
-@click.option("--from", "start", required=True, help="Receipt instant, ISO 8601; local time if no offset.")
+@click.option(
+    "--from", "start", required=True, help="Receipt instant, ISO 8601; local time if no offset."
+)
 @click.option("--working-days", type=float, help="Legal time in working days (0.5 = half a day).")
 @click.option("--working-hours", type=float, help="Legal time in working hours.")
-@click.option("--procedure", help="Procedure code: its legal time and cut-off (and receiving agency).")
+@click.option(
+    "--procedure", help="Procedure code: its legal time and cut-off (and receiving agency)."
+)
 @click.option("--agency", help="Agency key whose calendar counts (default: national).")
-@click.option("--cutoff", help="Cut-off HH:MM after which receipts count from the next working day.")
+@click.option(
+    "--cutoff", help="Cut-off HH:MM after which receipts count from the next working day."
+)
 @with_appcontext
 def due(start, working_days, working_hours, procedure, agency, cutoff):
     """Print the due instant in ISO 8601 with the +07:00 offset."""
@@ -67,7 +77,9 @@ def due(start, working_days, working_hours, procedure, agency, cutoff):
         calendar = calendar_for(agency_id)
         received = _instant(start, calendar)
         if working_days is not None or working_hours is not None:
-            minutes = round(working_days * MINUTES_PER_DAY if working_days is not None else working_hours * 60)
+            minutes = round(
+                working_days * MINUTES_PER_DAY if working_days is not None else working_hours * 60
+            )
             if cutoff is None and version is not None:
                 cutoff = version.definition.get("cutoff")
             result = calendar.due_at(received, minutes, cutoff)
@@ -93,8 +105,10 @@ def show(year, agency):
     except DomainError as exc:
         _fail(exc)
     for entry in entries:
-        click.echo(f"{entry.day.isoformat()}  {entry.day:%a}  {KIND_NAMES[entry.kind]:30}  {entry.name}  "
-                   f"[{entry.source}{'' if entry.agency_id is None else ', agency'}]")
+        click.echo(
+            f"{entry.day.isoformat()}  {entry.day:%a}  {KIND_NAMES[entry.kind]:30}  {entry.name}  "
+            f"[{entry.source}{'' if entry.agency_id is None else ', agency'}]"
+        )
     click.echo(f"{len(entries)} day(s)")
 
 
@@ -142,7 +156,10 @@ def add(day, name, kind, agency):
     db.session.commit()
     click.echo(f"added; {len(moved)} due time(s) moved")
     for item in moved:
-        click.echo(f"  {item.subject}: {item.previous and item.previous.isoformat()} -> {item.new.isoformat()}")
+        click.echo(
+            f"  {item.subject}: {item.previous and item.previous.isoformat()}"
+            f" -> {item.new.isoformat()}"
+        )
 
 
 @holidays_group.command("remove")
@@ -159,9 +176,14 @@ def remove(day, agency):
 
     try:
         agency_id = agency_id_for(agency)
-        holiday_id = db.session.scalar(select(Holiday.id).where(
-            Holiday.day == day.date(),
-            Holiday.agency_id.is_(None) if agency_id is None else Holiday.agency_id == agency_id))
+        holiday_id = db.session.scalar(
+            select(Holiday.id).where(
+                Holiday.day == day.date(),
+                Holiday.agency_id.is_(None)
+                if agency_id is None
+                else Holiday.agency_id == agency_id,
+            )
+        )
         if holiday_id is None:
             raise click.ClickException(f"{day.date()} is not in the calendar")
         moved = remove_day(None, holiday_id)
@@ -172,8 +194,12 @@ def remove(day, agency):
 
 
 @calendar_group.command("warnings")
-@click.option("--schedule", is_flag=True, help="Arm the recurring job on the worker's scheduler instead.")
-@click.option("--every", "every_minutes", default=15, show_default=True, help="Minutes between runs.")
+@click.option(
+    "--schedule", is_flag=True, help="Arm the recurring job on the worker's scheduler instead."
+)
+@click.option(
+    "--every", "every_minutes", default=15, show_default=True, help="Minutes between runs."
+)
 @with_appcontext
 def warnings_command(schedule, every_minutes):
     """Raise due-soon, overdue and apology-due warnings now (or schedule them)."""

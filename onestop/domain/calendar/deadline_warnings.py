@@ -36,16 +36,26 @@ def _dossier_kinds(dossier: Dossier, at: datetime, extended: bool) -> list[str]:
 def raise_deadline_warnings(at: datetime | None = None) -> list[DeadlineWarning]:
     """Add the warnings that became due since the last run (never twice); flushes, never commits."""
     at = at or clock.now()
-    dossiers = list(db.session.scalars(
-        select(Dossier).where(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at.is_not(None))
-        .options(selectinload(Dossier.procedure_version))))
+    dossiers = list(
+        db.session.scalars(
+            select(Dossier)
+            .where(Dossier.status.in_(RUNNING_STATUSES), Dossier.due_at.is_not(None))
+            .options(selectinload(Dossier.procedure_version))
+        )
+    )
     if not dossiers:
         return []
     ids = [d.id for d in dossiers]
-    raised = set(db.session.execute(select(DeadlineWarning.dossier_id, DeadlineWarning.task_id,
-                                           DeadlineWarning.kind)
-                                    .where(DeadlineWarning.dossier_id.in_(ids))).tuples())
-    extended = set(db.session.scalars(select(Extension.dossier_id).where(Extension.dossier_id.in_(ids))))
+    raised = set(
+        db.session.execute(
+            select(DeadlineWarning.dossier_id, DeadlineWarning.task_id, DeadlineWarning.kind).where(
+                DeadlineWarning.dossier_id.in_(ids)
+            )
+        ).tuples()
+    )
+    extended = set(
+        db.session.scalars(select(Extension.dossier_id).where(Extension.dossier_id.in_(ids)))
+    )
     new: list[DeadlineWarning] = []
 
     def add(dossier_id: int, task_id: int | None, kind: str, due_at: datetime, user_id: int | None):
@@ -55,35 +65,51 @@ def raise_deadline_warnings(at: datetime | None = None) -> list[DeadlineWarning]
         if kind == "due_soon" and (dossier_id, task_id, "overdue") in raised:
             return
         raised.add((dossier_id, task_id, kind))
-        warning = DeadlineWarning(dossier_id=dossier_id, task_id=task_id, kind=kind, due_at=due_at,
-                                  raised_at=at, user_id=user_id)
+        warning = DeadlineWarning(
+            dossier_id=dossier_id,
+            task_id=task_id,
+            kind=kind,
+            due_at=due_at,
+            raised_at=at,
+            user_id=user_id,
+        )
         db.session.add(warning)
         new.append(warning)
 
     for dossier in dossiers:
         for kind in _dossier_kinds(dossier, at, dossier.id in extended):
             add(dossier.id, None, kind, dossier.due_at, dossier.received_by_id)
-    tasks = db.session.scalars(select(Task).where(Task.state == "open", Task.due_at.is_not(None),
-                                                  Task.dossier_id.in_(ids)).order_by(Task.id))
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.state == "open", Task.due_at.is_not(None), Task.dossier_id.in_(ids))
+        .order_by(Task.id)
+    )
     for task in tasks:
-        state = deadline_state(calendar_for(task.agency_id), task.due_at, task.budget_minutes or None, at)
+        state = deadline_state(
+            calendar_for(task.agency_id), task.due_at, task.budget_minutes or None, at
+        )
         if state != "in_time":
             add(task.dossier_id, task.id, state, task.due_at, task.assignee_id)
     db.session.flush()
     return new
 
 
-def open_warnings(*, user_id: int | None = None, unit_id: int | None = None,
-                  agency_id: int | None = None) -> list[DeadlineWarning]:
+def open_warnings(
+    *, user_id: int | None = None, unit_id: int | None = None, agency_id: int | None = None
+) -> list[DeadlineWarning]:
     """Warnings on still-running dossiers, for a user's or a unit's queue, newest first."""
-    query = (select(DeadlineWarning).join(Dossier, Dossier.id == DeadlineWarning.dossier_id)
-             .where(Dossier.status.in_(RUNNING_STATUSES))
-             .order_by(DeadlineWarning.raised_at.desc(), DeadlineWarning.id.desc()))
+    query = (
+        select(DeadlineWarning)
+        .join(Dossier, Dossier.id == DeadlineWarning.dossier_id)
+        .where(Dossier.status.in_(RUNNING_STATUSES))
+        .order_by(DeadlineWarning.raised_at.desc(), DeadlineWarning.id.desc())
+    )
     if user_id is not None:
         query = query.where(DeadlineWarning.user_id == user_id)
     if unit_id is not None:
-        query = query.join(Task, Task.id == DeadlineWarning.task_id).where(Task.unit_id == unit_id,
-                                                                            Task.state == "open")
+        query = query.join(Task, Task.id == DeadlineWarning.task_id).where(
+            Task.unit_id == unit_id, Task.state == "open"
+        )
     if agency_id is not None:
         query = query.where(Dossier.receiving_agency_id == agency_id)
     return list(db.session.scalars(query))

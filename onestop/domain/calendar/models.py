@@ -1,4 +1,4 @@
-"""The calendar as data: days off, make-up working days, per-agency hours, and raised deadline warnings."""
+"""The calendar as data: days off, make-up days, per-agency hours, raised deadline warnings."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ WARNING_KINDS = ("due_soon", "overdue", "apology_due")
 
 
 class Holiday(db.Model):
-    """A day off (holiday) or a make-up working day, everywhere (agency_id NULL) or for one agency."""
+    """A day off or a make-up working day, everywhere (agency_id NULL) or for one agency."""
 
     __tablename__ = "holidays"
     __table_args__ = (
@@ -24,15 +24,22 @@ class Holiday(db.Model):
         CheckConstraint(f"source IN {HOLIDAY_SOURCES}", name="source"),
         UniqueConstraint("day", "agency_id"),
         # NULL never equals NULL in a unique constraint, so national days need their own index.
-        Index("ux_holidays_national_day", "day", unique=True,
-              sqlite_where=text("agency_id IS NULL"), postgresql_where=text("agency_id IS NULL")),
+        Index(
+            "ux_holidays_national_day",
+            "day",
+            unique=True,
+            sqlite_where=text("agency_id IS NULL"),
+            postgresql_where=text("agency_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
     name: Mapped[str] = mapped_column(String(160))
     kind: Mapped[str] = mapped_column(String(16), default="holiday")
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), index=True
+    )
     source: Mapped[str] = mapped_column(String(12), default="admin")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
@@ -71,8 +78,14 @@ class DeadlineWarning(db.Model):
     __table_args__ = (
         CheckConstraint(f"kind IN {WARNING_KINDS}", name="kind"),
         UniqueConstraint("dossier_id", "task_id", "kind"),
-        Index("ux_deadline_warnings_dossier_kind", "dossier_id", "kind", unique=True,
-              sqlite_where=text("task_id IS NULL"), postgresql_where=text("task_id IS NULL")),
+        Index(
+            "ux_deadline_warnings_dossier_kind",
+            "dossier_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("task_id IS NULL"),
+            postgresql_where=text("task_id IS NULL"),
+        ),
         Index("ix_deadline_warnings_raised", "raised_at"),
     )
 

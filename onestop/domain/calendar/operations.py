@@ -1,6 +1,6 @@
-"""Changing the calendar: days off, make-up working days, agency hours, seeding. Flush and audit only.
+"""Changing the calendar: days off, make-up days, agency hours, seeding. Flush and audit only.
 
-Each change recomputes the due times of the open dossiers and tasks it affects, recording the reason.
+Each change recomputes the due times of the open dossiers and tasks it affects, with the reason.
 The acting user must be an administrator; `None` stands for the system (the `onestop` command).
 """
 
@@ -36,8 +36,14 @@ def _changed(actor, reason: str, agency_id: int | None) -> list[Moved]:
     return recompute_open_deadlines(actor, reason, agency_id)
 
 
-def add_day(actor, day: date, name: str, kind: str = "holiday", agency_id: int | None = None,
-            source: str = "admin") -> tuple[Holiday, list[Moved]]:
+def add_day(
+    actor,
+    day: date,
+    name: str,
+    kind: str = "holiday",
+    agency_id: int | None = None,
+    source: str = "admin",
+) -> tuple[Holiday, list[Moved]]:
     """Declare a day off or a make-up working day (everywhere, or for one agency); recompute."""
     _require_admin(actor)
     if not isinstance(day, date):
@@ -46,20 +52,37 @@ def add_day(actor, day: date, name: str, kind: str = "holiday", agency_id: int |
         raise DomainError(f"kind must be one of {', '.join(HOLIDAY_KINDS)}", field="kind")
     name = (name or "").strip()
     if not name:
-        raise DomainError("give the day a name (e.g. the Government notice it comes from)", field="name")
+        raise DomainError(
+            "give the day a name (e.g. the Government notice it comes from)", field="name"
+        )
     if kind == "makeup_workday" and day.weekday() < 5:
         raise DomainError("a make-up working day falls on a weekend", field="day")
-    existing = db.session.scalar(select(Holiday).where(
-        Holiday.day == day,
-        Holiday.agency_id.is_(None) if agency_id is None else Holiday.agency_id == agency_id))
+    existing = db.session.scalar(
+        select(Holiday).where(
+            Holiday.day == day,
+            Holiday.agency_id.is_(None) if agency_id is None else Holiday.agency_id == agency_id,
+        )
+    )
     if existing is not None:
         raise Conflict(f"{day:%d/%m/%Y} is already in the calendar ({existing.name})", field="day")
-    holiday = Holiday(day=day, name=name[:160], kind=kind, agency_id=agency_id, source=source,
-                      created_by_id=getattr(actor, "id", None))
+    holiday = Holiday(
+        day=day,
+        name=name[:160],
+        kind=kind,
+        agency_id=agency_id,
+        source=source,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(holiday)
     db.session.flush()
-    record("calendar:day_added", f"calendar:{day.isoformat()}", actor=actor, kind=kind, name=name,
-           agency_id=agency_id)
+    record(
+        "calendar:day_added",
+        f"calendar:{day.isoformat()}",
+        actor=actor,
+        kind=kind,
+        name=name,
+        agency_id=agency_id,
+    )
     reason = f"Thêm {KIND_LABELS[kind]} {day:%d/%m/%Y} ({name})"
     return holiday, _changed(actor, reason, agency_id)
 
@@ -73,30 +96,54 @@ def remove_day(actor, holiday_id: int) -> list[Moved]:
     day, kind, name, agency_id = holiday.day, holiday.kind, holiday.name, holiday.agency_id
     db.session.delete(holiday)
     db.session.flush()
-    record("calendar:day_removed", f"calendar:{day.isoformat()}", actor=actor, kind=kind, name=name,
-           agency_id=agency_id)
+    record(
+        "calendar:day_removed",
+        f"calendar:{day.isoformat()}",
+        actor=actor,
+        kind=kind,
+        name=name,
+        agency_id=agency_id,
+    )
     return _changed(actor, f"Bỏ {KIND_LABELS[kind]} {day:%d/%m/%Y} ({name})", agency_id)
 
 
-def set_weekday_hours(actor, agency_id: int, weekday: int, hours: str, note: str | None = None
-                      ) -> list[Moved]:
-    """Give an agency its own hours on a weekday ("" = closed), e.g. Saturday 08:00-11:30; recompute."""
+def set_weekday_hours(
+    actor, agency_id: int, weekday: int, hours: str, note: str | None = None
+) -> list[Moved]:
+    """Give an agency its own hours on a weekday ("" = closed), e.g. Sat 08:00-11:30; recompute."""
     _require_admin(actor)
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise DomainError("weekday is 0 (Monday) to 6 (Sunday)", field="weekday")
     spans = parse_spans(hours, field="hours")
-    row = db.session.scalar(select(WorkingHoursOverride).where(
-        WorkingHoursOverride.agency_id == agency_id, WorkingHoursOverride.weekday == weekday))
+    row = db.session.scalar(
+        select(WorkingHoursOverride).where(
+            WorkingHoursOverride.agency_id == agency_id, WorkingHoursOverride.weekday == weekday
+        )
+    )
     if row is not None:
         db.session.delete(row)  # replaced, not updated: the cache fingerprint sees a new id
         db.session.flush()
-    db.session.add(WorkingHoursOverride(agency_id=agency_id, weekday=weekday, hours=format_spans(spans),
-                                        note=note, created_by_id=getattr(actor, "id", None)))
+    db.session.add(
+        WorkingHoursOverride(
+            agency_id=agency_id,
+            weekday=weekday,
+            hours=format_spans(spans),
+            note=note,
+            created_by_id=getattr(actor, "id", None),
+        )
+    )
     db.session.flush()
-    record("calendar:hours_set", f"agency:{agency_id}", actor=actor, weekday=weekday,
-           hours=format_spans(spans))
+    record(
+        "calendar:hours_set",
+        f"agency:{agency_id}",
+        actor=actor,
+        weekday=weekday,
+        hours=format_spans(spans),
+    )
     label = format_spans(spans) or "nghỉ"
-    return _changed(actor, f"Giờ làm việc {WEEKDAY_LABELS[weekday]} của cơ quan: {label}", agency_id)
+    return _changed(
+        actor, f"Giờ làm việc {WEEKDAY_LABELS[weekday]} của cơ quan: {label}", agency_id
+    )
 
 
 def clear_weekday_hours(actor, agency_id: int, weekday: int) -> list[Moved]:
@@ -104,8 +151,11 @@ def clear_weekday_hours(actor, agency_id: int, weekday: int) -> list[Moved]:
     _require_admin(actor)
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise DomainError("weekday is 0 (Monday) to 6 (Sunday)", field="weekday")
-    row = db.session.scalar(select(WorkingHoursOverride).where(
-        WorkingHoursOverride.agency_id == agency_id, WorkingHoursOverride.weekday == weekday))
+    row = db.session.scalar(
+        select(WorkingHoursOverride).where(
+            WorkingHoursOverride.agency_id == agency_id, WorkingHoursOverride.weekday == weekday
+        )
+    )
     if row is None:
         raise NotFound("the agency has no own hours on that weekday", field="weekday")
     db.session.delete(row)
@@ -115,7 +165,7 @@ def clear_weekday_hours(actor, agency_id: int, weekday: int) -> list[Moved]:
 
 
 def seed_national_days(actor, years: Iterable[int] = SEED_YEARS) -> tuple[int, int, list[Moved]]:
-    """Insert the library and Government days of `years` not yet present; returns (added, kept, moved)."""
+    """Insert the national days of `years` not yet present; returns (added, kept, moved)."""
     _require_admin(actor)
     years = sorted(set(years))
     present = set(db.session.scalars(select(Holiday.day).where(Holiday.agency_id.is_(None))))
@@ -124,8 +174,15 @@ def seed_national_days(actor, years: Iterable[int] = SEED_YEARS) -> tuple[int, i
         if entry.day in present:
             kept += 1
             continue
-        db.session.add(Holiday(day=entry.day, name=entry.name[:160], kind=entry.kind, source=entry.source,
-                               created_by_id=getattr(actor, "id", None)))
+        db.session.add(
+            Holiday(
+                day=entry.day,
+                name=entry.name[:160],
+                kind=entry.kind,
+                source=entry.source,
+                created_by_id=getattr(actor, "id", None),
+            )
+        )
         added += 1
     if not added:
         return 0, kept, []

@@ -1,4 +1,4 @@
-"""Read-only questions about the calendar: the days off and make-up days of a year, a procedure's due time."""
+"""Read-only calendar questions: a year's days off and make-up days, a procedure's due time."""
 
 from __future__ import annotations
 
@@ -33,8 +33,12 @@ def calendar_days(year: int, agency_id: int | None = None) -> list[CalendarEntry
     if not db.session.scalar(select(func.count(Holiday.id))):
         return [CalendarEntry(e.day, e.kind, e.name, e.source) for e in national_days([year])]
     rows = db.session.scalars(
-        select(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31),
-                              (Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id)))
+        select(Holiday).where(
+            Holiday.day >= date(year, 1, 1),
+            Holiday.day <= date(year, 12, 31),
+            (Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id),
+        )
+    )
     by_day: dict[date, CalendarEntry] = {}
     for row in sorted(rows, key=lambda r: (r.day, r.agency_id is not None)):
         by_day[row.day] = CalendarEntry(row.day, row.kind, row.name, row.source, row.agency_id)
@@ -63,7 +67,9 @@ def current_version(procedure_code: str):
     return procedure.current_version
 
 
-def procedure_due_at(procedure_code: str, received_at: datetime, agency_id: int | None = None) -> datetime:
+def procedure_due_at(
+    procedure_code: str, received_at: datetime, agency_id: int | None = None
+) -> datetime:
     """When a dossier of the procedure received at `received_at` falls due (no pauses)."""
     version = current_version(procedure_code)
     calendar = calendar_for(agency_id if agency_id is not None else version.receiving_agency_id)

@@ -1,12 +1,13 @@
 """`calendar_for(agency_id)`: the working calendar an agency counts deadlines with, built from data.
 
-National rows (agency_id NULL) of the `holidays` table apply everywhere; an agency's own rows win for
-the same day; its weekday hour overrides replace the standard hours on that weekday. While the table
-holds no rows at all (a fresh install before `onestop calendar holidays seed`), the built-in seed data
-is used so that deadlines are never counted without holidays.
+National rows (agency_id NULL) of the `holidays` table apply everywhere; an agency's own rows win
+for the same day; its weekday hour overrides replace the standard hours on that weekday. While
+the table holds no rows at all (a fresh install before `onestop calendar holidays seed`), the
+built-in seed data is used so that deadlines are never counted without holidays.
 
 Calendars are cached per process and keyed by a fingerprint of the calendar tables (row count and
-highest id, latest creation; the write operations only insert and delete), which is read at most once per request.
+highest id, latest creation; the write operations only insert and delete), read at most once per
+request.
 """
 
 from __future__ import annotations
@@ -29,15 +30,19 @@ _lock = threading.Lock()
 def calendar_for(agency_id: int | None) -> WorkingCalendar:
     """The working calendar of an agency (None: the national calendar), cached per process."""
     if not has_app_context():
-        return _cached(("builtin", DEFAULT_HOURS, DEFAULT_TIMEZONE), lambda: _builtin(DEFAULT_HOURS,
-                                                                                      DEFAULT_TIMEZONE))
+        return _cached(
+            ("builtin", DEFAULT_HOURS, DEFAULT_TIMEZONE),
+            lambda: _builtin(DEFAULT_HOURS, DEFAULT_TIMEZONE),
+        )
     hours = current_app.config.get("ONESTOP_WORKING_HOURS", DEFAULT_HOURS)
     timezone = current_app.config.get("ONESTOP_TIMEZONE", DEFAULT_TIMEZONE)
     fingerprint = _fingerprint()
     if fingerprint[0] == 0 and fingerprint[2] == 0:
         return _cached(("builtin", hours, timezone), lambda: _builtin(hours, timezone))
     key = (db.engine.url.render_as_string(), agency_id, hours, timezone, fingerprint)
-    return _cached(key, lambda: _from_rows(agency_id, hours, timezone, builtin_days=fingerprint[0] == 0))
+    return _cached(
+        key, lambda: _from_rows(agency_id, hours, timezone, builtin_days=fingerprint[0] == 0)
+    )
 
 
 def invalidate() -> None:
@@ -64,11 +69,16 @@ def _fingerprint() -> tuple:
     if cached is None:
         from .models import Holiday, WorkingHoursOverride
 
-        h = db.session.execute(select(func.count(Holiday.id), func.max(Holiday.id),
-                                      func.max(Holiday.created_at))).one()
-        o = db.session.execute(select(func.count(WorkingHoursOverride.id),
-                                      func.max(WorkingHoursOverride.id),
-                                      func.max(WorkingHoursOverride.created_at))).one()
+        h = db.session.execute(
+            select(func.count(Holiday.id), func.max(Holiday.id), func.max(Holiday.created_at))
+        ).one()
+        o = db.session.execute(
+            select(
+                func.count(WorkingHoursOverride.id),
+                func.max(WorkingHoursOverride.id),
+                func.max(WorkingHoursOverride.created_at),
+            )
+        ).one()
         cached = (h[0], h[1] or 0, o[0], o[1] or 0, str(h[2]), str(o[2]))
         g._calendar_fingerprint = cached
     return cached
@@ -84,7 +94,9 @@ def _builtin(hours: str, timezone: str) -> WorkingCalendar:
     )
 
 
-def _from_rows(agency_id: int | None, hours: str, timezone: str, builtin_days: bool) -> WorkingCalendar:
+def _from_rows(
+    agency_id: int | None, hours: str, timezone: str, builtin_days: bool
+) -> WorkingCalendar:
     from .models import Holiday, WorkingHoursOverride
 
     standard = parse_spans(hours)
@@ -93,16 +105,18 @@ def _from_rows(agency_id: int | None, hours: str, timezone: str, builtin_days: b
         kinds = {entry.day: entry.kind for entry in national_days(LIBRARY_YEARS)}
     else:
         rows = db.session.execute(
-            select(Holiday.day, Holiday.kind, Holiday.agency_id)
-            .where((Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id))
+            select(Holiday.day, Holiday.kind, Holiday.agency_id).where(
+                (Holiday.agency_id.is_(None)) | (Holiday.agency_id == agency_id)
+            )
         ).all()
         kinds: dict[date, str] = {}
         for day, kind, _owner in sorted(rows, key=lambda r: r.agency_id is not None):
             kinds[day] = kind  # the agency's own row, sorted last, wins
     if agency_id is not None:
         for weekday, text in db.session.execute(
-            select(WorkingHoursOverride.weekday, WorkingHoursOverride.hours)
-            .where(WorkingHoursOverride.agency_id == agency_id)
+            select(WorkingHoursOverride.weekday, WorkingHoursOverride.hours).where(
+                WorkingHoursOverride.agency_id == agency_id
+            )
         ).all():
             week[weekday] = parse_spans(text)
     return WorkingCalendar(

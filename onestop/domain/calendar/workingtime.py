@@ -29,13 +29,15 @@ _UNIT_MINUTES = {"d": MINUTES_PER_DAY, "h": 60, "m": 1}
 
 
 def parse_budget(text: str | int, field: str = "budget") -> int:
-    """Working minutes of a budget such as "2d", "0.5d", "4h" or "30m" (1 d = 480 working minutes)."""
+    """Working minutes of a budget such as "2d", "0.5d", "4h" or "30m" (1 d = 480 minutes)."""
     if isinstance(text, int) and not isinstance(text, bool):
         minutes = text
     else:
         match = _BUDGET.match(str(text).lower()) if isinstance(text, str) else None
         if not match:
-            raise DomainError(f"{text!r} is not a time budget; write e.g. 2d, 0.5d, 4h or 30m", field=field)
+            raise DomainError(
+                f"{text!r} is not a time budget; write e.g. 2d, 0.5d, 4h or 30m", field=field
+            )
         exact = float(match.group(1)) * _UNIT_MINUTES[match.group(2)]
         minutes = round(exact)
         if abs(exact - minutes) > 1e-9:
@@ -57,7 +59,9 @@ def format_budget(minutes: int) -> str:
 def parse_hhmm(text: str, field: str = "time") -> int:
     """Seconds since midnight of an "HH:MM" clock time."""
     hours, sep, minutes = str(text).strip().partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and int(hours) <= 24 and int(minutes) < 60):
+    if not (
+        sep and hours.isdigit() and minutes.isdigit() and int(hours) <= 24 and int(minutes) < 60
+    ):
         raise DomainError(f"{text!r} is not a clock time; write HH:MM, e.g. 15:00", field=field)
     seconds = int(hours) * 3600 + int(minutes) * 60
     if seconds > 86400:
@@ -66,7 +70,7 @@ def parse_hhmm(text: str, field: str = "time") -> int:
 
 
 def parse_spans(text: str, field: str = "hours") -> tuple[Span, ...]:
-    """Spans of "08:00-12:00,13:00-17:00" as sorted, non-overlapping second ranges ("" = no hours)."""
+    """Spans of "08:00-12:00,13:00-17:00" as sorted second ranges ("" = no hours)."""
     spans: list[Span] = []
     for part in filter(None, (p.strip() for p in str(text or "").split(","))):
         start, sep, end = part.partition("-")
@@ -74,7 +78,7 @@ def parse_spans(text: str, field: str = "hours") -> tuple[Span, ...]:
             raise DomainError(f"{part!r} is not a span; write HH:MM-HH:MM", field=field)
         spans.append((parse_hhmm(start, field), parse_hhmm(end, field)))
     spans.sort()
-    for (a, b), nxt in zip(spans, spans[1:] + [None]):
+    for (a, b), nxt in zip(spans, spans[1:] + [None], strict=True):
         if a >= b:
             raise DomainError(f"{text!r}: each span must start before it ends", field=field)
         if nxt is not None and nxt[0] < b:
@@ -84,6 +88,7 @@ def parse_spans(text: str, field: str = "hours") -> tuple[Span, ...]:
 
 def format_spans(spans: Sequence[Span]) -> str:
     """The "HH:MM-HH:MM,..." text of spans."""
+
     def hhmm(seconds: int) -> str:
         return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
@@ -124,7 +129,7 @@ class WorkingCalendar:
         makeup_days: Iterable[date] = (),
         **kwargs,
     ) -> WorkingCalendar:
-        """Monday–Friday with `hours`, minus `holidays`, plus make-up days worked with the same hours."""
+        """Monday–Friday with `hours`, minus `holidays`, plus make-up days with the same hours."""
         spans = parse_spans(hours)
         week = {wd: spans for wd in range(5)}
         return cls(week, holidays, {d: spans for d in makeup_days}, **kwargs)
@@ -165,7 +170,7 @@ class WorkingCalendar:
         self._starts = starts
         self._cum = cum
         self._cum_end = cum[1:] + [total]
-        self._ends = [s + (e - c) for s, c, e in zip(starts, cum, self._cum_end)]
+        self._ends = [s + (e - c) for s, c, e in zip(starts, cum, self._cum_end, strict=True)]
         self._days = days
         self._day_first_span = day_first_span
         self._day_start = day_start
@@ -180,7 +185,9 @@ class WorkingCalendar:
         if not self._lo <= ts < self._hi:
             raise DomainError(
                 f"{at.isoformat()} is outside the calendar's years "
-                f"{self.first_day.year}–{self.last_day.year}", field=field)
+                f"{self.first_day.year}–{self.last_day.year}",
+                field=field,
+            )
         return ts
 
     def _position(self, ts: float) -> float:
@@ -194,8 +201,10 @@ class WorkingCalendar:
         """The earliest timestamp at which `position` working seconds have elapsed."""
         j = bisect_left(self._cum_end, position)
         if j >= len(self._starts):
-            raise DomainError(f"the result falls after the calendar's last year {self.last_day.year}",
-                              field="minutes")
+            raise DomainError(
+                f"the result falls after the calendar's last year {self.last_day.year}",
+                field="minutes",
+            )
         return self._starts[j] + (position - self._cum[j])
 
     @staticmethod
@@ -221,7 +230,7 @@ class WorkingCalendar:
         return self._dt(self._starts[j + 1])
 
     def add_minutes(self, start: datetime, minutes: int) -> datetime:
-        """The instant `minutes` working minutes after `start` (counted from the next working hour)."""
+        """The instant `minutes` working minutes after `start` (from the next working hour)."""
         if minutes < 0:
             raise DomainError("working minutes to add cannot be negative", field="minutes")
         if minutes == 0:
@@ -229,7 +238,7 @@ class WorkingCalendar:
         return self._dt(self._instant(self._position(self._ts(start)) + minutes * 60))
 
     def subtract_minutes(self, end: datetime, minutes: int) -> datetime:
-        """The earliest instant `minutes` working minutes before `end` (Friday 17:00, not Monday 08:00)."""
+        """The earliest instant `minutes` working minutes before `end` (Fri 17:00, not Mon 8:00)."""
         if minutes < 0:
             raise DomainError("working minutes to subtract cannot be negative", field="minutes")
         position = self._position(self._ts(end, "end")) - minutes * 60
@@ -249,7 +258,7 @@ class WorkingCalendar:
         return bisect_left(self._days, local)
 
     def receipt_day(self, received_at: datetime, cutoff: str | None = None) -> datetime:
-        """Start of the working day on which a receipt counts (next working hour; cut-off applied)."""
+        """Start of the working day a receipt counts on (next working hour; cut-off applied)."""
         ts = self.next_working_start(received_at).timestamp()
         i = self._day_index(ts)
         if cutoff:
@@ -260,15 +269,22 @@ class WorkingCalendar:
 
     def _check_day(self, i: int) -> int:
         if i >= len(self._days):
-            raise DomainError(f"the result falls after the calendar's last year {self.last_day.year}",
-                              field="legal_minutes")
+            raise DomainError(
+                f"the result falls after the calendar's last year {self.last_day.year}",
+                field="legal_minutes",
+            )
         return i
 
-    def due_at(self, received_at: datetime, legal_minutes: int, cutoff: str | None = None,
-               same_day: bool = False) -> datetime:
+    def due_at(
+        self,
+        received_at: datetime,
+        legal_minutes: int,
+        cutoff: str | None = None,
+        same_day: bool = False,
+    ) -> datetime:
         """The due instant of a legal time: whole days by Civil Code counting, else working minutes.
 
-        `same_day` procedures are due at the end of the receipt day (after the cut-off: the next one).
+        `same_day` procedures are due at the end of the receipt day (after the cut-off: the next).
         """
         if legal_minutes <= 0:
             raise DomainError("the legal time must be longer than zero", field="legal_minutes")
@@ -294,7 +310,7 @@ class WorkingCalendar:
         return self._dt(self._day_end[self._day_index(ts)])
 
     def classify(self, finished_at: datetime, due_at: datetime) -> str:
-        """"early" before the due date's day, "on_time" by the due instant, else "late"."""
+        """ "early" before the due date's day, "on_time" by the due instant, else "late"."""
         _aware(finished_at, "finished_at")
         _aware(due_at, "due_at")
         if finished_at > due_at:

@@ -1,4 +1,4 @@
-"""Deadline rules: pauses, the one extension, step budgets, due-soon windows, judgement, warnings."""
+"""Deadline rules: pauses, the extension, step budgets, due-soon windows, judgement, warnings."""
 
 from __future__ import annotations
 
@@ -47,27 +47,40 @@ def test_resuming_pushes_the_due_time_by_exactly_the_paused_working_time():
     due = vn(2026, 12, 8, 17)
     pause = (vn(2026, 12, 3, 13), vn(2026, 12, 7, 8))  # Thu 13:00 → Mon 08:00 = 12 working hours
     assert paused_minutes(CAL, [pause], until=vn(2026, 12, 9)) == 720
-    assert due_after_pauses(CAL, due, [pause], until=vn(2026, 12, 9)).astimezone(VN) == vn(2026, 12, 10, 12)
+    assert due_after_pauses(CAL, due, [pause], until=vn(2026, 12, 9)).astimezone(VN) == vn(
+        2026, 12, 10, 12
+    )
 
 
 def test_overlapping_and_open_pauses_count_once():
     """Do overlapping pauses count their union, and does an open pause run until `until`?"""
-    periods = [(vn(2026, 12, 3, 8), vn(2026, 12, 3, 10)), (vn(2026, 12, 3, 9), vn(2026, 12, 3, 11)),
-               (vn(2026, 12, 4, 8), None)]
+    periods = [
+        (vn(2026, 12, 3, 8), vn(2026, 12, 3, 10)),
+        (vn(2026, 12, 3, 9), vn(2026, 12, 3, 11)),
+        (vn(2026, 12, 4, 8), None),
+    ]
     assert len(merge_periods(periods, vn(2026, 12, 4, 9))) == 2
     assert paused_minutes(CAL, periods, until=vn(2026, 12, 4, 9)) == 180 + 60
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 6, 1), timezones=st.just(UTC)),
-       st.lists(st.tuples(st.integers(0, 60 * 24 * 60), st.integers(0, 60 * 24 * 20)), max_size=4))
+@given(
+    st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2028, 6, 1), timezones=st.just(UTC)
+    ),
+    st.lists(st.tuples(st.integers(0, 60 * 24 * 60), st.integers(0, 60 * 24 * 20)), max_size=4),
+)
 def test_a_pause_never_shortens_a_deadline(received, pauses):
     """Whatever the pauses, is the pushed due time never before the original one?"""
     due = CAL.due_at(received, 5 * 480)
-    periods = [(received + timedelta(minutes=a), received + timedelta(minutes=a + b)) for a, b in pauses]
+    periods = [
+        (received + timedelta(minutes=a), received + timedelta(minutes=a + b)) for a, b in pauses
+    ]
     pushed = due_after_pauses(CAL, due, periods, until=received + timedelta(days=200))
     assert pushed >= due
-    assert CAL.minutes_between(due, pushed) == paused_minutes(CAL, periods, received + timedelta(days=200))
+    assert CAL.minutes_between(due, pushed) == paused_minutes(
+        CAL, periods, received + timedelta(days=200)
+    )
 
 
 def test_the_extension_sets_one_later_working_day():
@@ -85,12 +98,13 @@ def test_same_day_procedure_from_its_definition():
     definition = {"legal_time": {"same_day": True}, "cutoff": "15:00"}
     assert legal_due_at(CAL, definition, 480, vn(2026, 12, 3, 10)) == vn(2026, 12, 3, 17)
     assert legal_due_at(CAL, definition, 480, vn(2026, 12, 3, 15, 5)) == vn(2026, 12, 4, 17)
-    assert legal_due_at(CAL, {"legal_time": {"working_days": 5}}, 2400, vn(2026, 12, 3, 10)) \
-        == vn(2026, 12, 10, 17)
+    assert legal_due_at(CAL, {"legal_time": {"working_days": 5}}, 2400, vn(2026, 12, 3, 10)) == vn(
+        2026, 12, 10, 17
+    )
 
 
 def test_step_budgets_and_due_soon_windows():
-    """Does a step get its own due time, and is due soon the shorter of 8 hours and a quarter budget?"""
+    """Does a step get its own due time; is due soon the shorter of 8 h and a quarter budget?"""
     opened = vn(2026, 12, 3, 9)
     assert task_due_at(CAL, opened, 180) == vn(2026, 12, 3, 12)
     assert due_soon_minutes(180) == 45
@@ -114,10 +128,13 @@ def test_judgement_excludes_pauses_and_classifies():
     result = judge(CAL, vn(2026, 12, 3, 8), vn(2026, 12, 4, 12), vn(2026, 12, 4, 17), pauses, 480)
     assert (result.result, result.elapsed_minutes) == ("on_time", 480)
     assert judge(CAL, vn(2026, 12, 3, 8), vn(2026, 12, 3, 9), vn(2026, 12, 4, 17)).result == "early"
-    assert judge(CAL, vn(2026, 12, 3, 8), vn(2026, 12, 7, 8, 1), vn(2026, 12, 4, 17)).result == "late"
+    assert (
+        judge(CAL, vn(2026, 12, 3, 8), vn(2026, 12, 7, 8, 1), vn(2026, 12, 4, 17)).result == "late"
+    )
 
 
 # -- warnings (database) -------------------------------------------------------------------------
+
 
 def test_warnings_are_raised_once_each(make_dossier, demo_org):
     """Does the job raise due-soon, then overdue and apology-due, each only once?"""
@@ -132,7 +149,10 @@ def test_warnings_are_raised_once_each(make_dossier, demo_org):
     assert [(w.task_id, w.kind) for w in first] == [(task.id, "due_soon")]
     assert raise_deadline_warnings(vn(2026, 12, 1, 16, 30)) == []
     later = raise_deadline_warnings(vn(2026, 12, 3, 17, 30))  # apology due by Thu 3/12 17:00
-    assert sorted((w.task_id or 0, w.kind) for w in later) == [(0, "apology_due"), (task.id, "overdue")]
+    assert sorted((w.task_id or 0, w.kind) for w in later) == [
+        (0, "apology_due"),
+        (task.id, "overdue"),
+    ]
     final = raise_deadline_warnings(vn(2026, 12, 7, 9))
     assert [(w.task_id, w.kind) for w in final] == [(None, "overdue")]
     assert raise_deadline_warnings(vn(2026, 12, 8, 9)) == []

@@ -1,4 +1,4 @@
-"""Calendar as data: per-agency calendars, changes that move open due times, and their audit trail."""
+"""Calendar as data: per-agency calendars, changes that move open due times, their audit."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_seeding_is_idempotent_and_matches_the_builtin(admin):
 
 
 def test_holiday_added_while_dossiers_are_open_moves_them_and_says_why(admin, make_dossier):
-    """Does a new day off push open dossiers and their tasks, with an audit event naming the reason?"""
+    """Does a new day off push open dossiers and tasks, with an audit event naming the reason?"""
     seed_national_days(admin, [2026, 2027])
     dossier = make_dossier(vn(2026, 12, 23, 9), 480, task_budget=8 * 60)
     task = db.session.scalar(select(Task).where(Task.dossier_id == dossier.id))
@@ -60,9 +60,16 @@ def test_holiday_added_while_dossiers_are_open_moves_them_and_says_why(admin, ma
     assert dossier.due_at == vn(2026, 12, 25, 17)
     assert task.due_at == vn(2026, 12, 25, 9)
     assert other.due_at == vn(2026, 12, 29, 17)
-    assert {m.subject for m in moved} == {f"dossier:{dossier.code}", f"dossier:{dossier.code}:task:{task.id}"}
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "dossier:due_moved",
-                                                       AuditEvent.subject == f"dossier:{dossier.code}"))
+    assert {m.subject for m in moved} == {
+        f"dossier:{dossier.code}",
+        f"dossier:{dossier.code}:task:{task.id}",
+    }
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "dossier:due_moved",
+            AuditEvent.subject == f"dossier:{dossier.code}",
+        )
+    )
     assert "24/12/2026" in event.data["reason"] and event.data["new"].startswith("2026-12-25")
     assert event.actor_id == admin.id
 
@@ -84,9 +91,16 @@ def test_agency_day_moves_only_that_agencys_dossiers(admin, demo_org, make_dossi
 def test_extended_dossiers_keep_their_one_new_date(admin, demo_org, make_dossier):
     """Is the date set by the single extension (form 04) left as it is?"""
     dossier = make_dossier(vn(2026, 12, 23, 9), 480, due_at=vn(2026, 12, 31, 17))
-    db.session.add(Extension(dossier_id=dossier.id, previous_due_at=vn(2026, 12, 24, 17),
-                             new_due_at=vn(2026, 12, 31, 17), reason="Chậm", agency_id=dossier.receiving_agency_id,
-                             created_by_id=admin.id))
+    db.session.add(
+        Extension(
+            dossier_id=dossier.id,
+            previous_due_at=vn(2026, 12, 24, 17),
+            new_due_at=vn(2026, 12, 31, 17),
+            reason="Chậm",
+            agency_id=dossier.receiving_agency_id,
+            created_by_id=admin.id,
+        )
+    )
     db.session.flush()
     add_day(admin, date(2026, 12, 24), "Nghỉ")
     assert dossier.due_at == vn(2026, 12, 31, 17)
@@ -95,7 +109,9 @@ def test_extended_dossiers_keep_their_one_new_date(admin, demo_org, make_dossier
 def test_pauses_are_recounted_on_the_new_calendar(admin, make_dossier):
     """Does a day off inside a finished pause leave the due time alone, and one after it move it?"""
     pause = (vn(2026, 12, 15, 8), vn(2026, 12, 17, 8))  # two working days stopped
-    dossier = make_dossier(vn(2026, 12, 14, 9), 480 * 5, pauses=[pause], due_at=vn(2026, 12, 23, 17))
+    dossier = make_dossier(
+        vn(2026, 12, 14, 9), 480 * 5, pauses=[pause], due_at=vn(2026, 12, 23, 17)
+    )
     _, moved = add_day(admin, date(2026, 12, 16), "Nghỉ")  # the clock was stopped that day anyway
     assert moved == [] and dossier.due_at == vn(2026, 12, 23, 17)
     add_day(admin, date(2026, 12, 22), "Nghỉ")
@@ -116,7 +132,7 @@ def test_saturday_morning_desk(admin, demo_org):
 
 
 def test_calendar_changes_are_refused_clearly(admin, demo_org):
-    """Are non-admins, duplicate days, weekday make-up days and bad hours refused with the field named?"""
+    """Are non-admins, duplicates, weekday make-up days and bad hours refused, field named?"""
     with pytest.raises(Forbidden):
         add_day(demo_org.user("chutich.tinh"), date(2026, 12, 24), "Nghỉ")
     add_day(admin, date(2026, 12, 24), "Nghỉ")

@@ -1,4 +1,4 @@
-"""Working-time arithmetic: table tests around Vietnamese holidays and property tests (hypothesis)."""
+"""Working-time arithmetic: table tests around Vietnamese holidays, hypothesis properties."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 
 from onestop.domain import DomainError
 from onestop.domain.calendar.seed import LIBRARY_YEARS, national_days
-from onestop.domain.calendar.workingtime import WorkingCalendar, format_budget, parse_budget, parse_spans
+from onestop.domain.calendar.workingtime import (
+    WorkingCalendar,
+    format_budget,
+    parse_budget,
+    parse_spans,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DAYS = national_days(LIBRARY_YEARS)
@@ -29,20 +34,43 @@ def local(at: datetime) -> datetime:
     return at.astimezone(VN)
 
 
-@pytest.mark.parametrize(("received", "days", "expected", "why"), [
-    (vn(2026, 12, 3, 9), 1, vn(2026, 12, 4, 17), "counting starts the next working day"),
-    (vn(2026, 12, 4, 10), 1, vn(2026, 12, 7, 17), "weekend skipped"),
-    (vn(2026, 2, 13, 10), 1, vn(2026, 2, 23, 17), "Tết 2026: civil servants off 14–22/2"),
-    (vn(2026, 2, 12, 10), 3, vn(2026, 2, 24, 17), "Tết 2026 in the middle of a period"),
-    (vn(2027, 2, 3, 16, 30), 5, vn(2027, 2, 17, 17), "Tết 2027: off 4–10/2"),
-    (vn(2026, 4, 29, 9), 2, vn(2026, 5, 5, 17), "30/4 and 1/5 2026"),
-    (vn(2026, 8, 28, 9), 1, vn(2026, 9, 3, 17), "2/9 2026 with its adjacent days (31/8 swapped)"),
-    (vn(2026, 8, 21, 10), 1, vn(2026, 8, 22, 17), "make-up Saturday 22/8/2026 is a working day"),
-    (vn(2026, 12, 31, 10), 1, vn(2027, 1, 4, 17), "year boundary and 1/1 2027"),
-    (vn(2026, 12, 5, 22), 1, vn(2026, 12, 8, 17), "online on Saturday night: receipt day is Monday"),
-    (vn(2026, 12, 3, 23), 1, vn(2026, 12, 7, 17), "online at night: receipt day is the next working day"),
-    (vn(2025, 4, 25, 9), 1, vn(2025, 4, 26, 17), "make-up Saturday 26/4/2025"),
-])
+@pytest.mark.parametrize(
+    ("received", "days", "expected", "why"),
+    [
+        (vn(2026, 12, 3, 9), 1, vn(2026, 12, 4, 17), "counting starts the next working day"),
+        (vn(2026, 12, 4, 10), 1, vn(2026, 12, 7, 17), "weekend skipped"),
+        (vn(2026, 2, 13, 10), 1, vn(2026, 2, 23, 17), "Tết 2026: civil servants off 14–22/2"),
+        (vn(2026, 2, 12, 10), 3, vn(2026, 2, 24, 17), "Tết 2026 in the middle of a period"),
+        (vn(2027, 2, 3, 16, 30), 5, vn(2027, 2, 17, 17), "Tết 2027: off 4–10/2"),
+        (vn(2026, 4, 29, 9), 2, vn(2026, 5, 5, 17), "30/4 and 1/5 2026"),
+        (
+            vn(2026, 8, 28, 9),
+            1,
+            vn(2026, 9, 3, 17),
+            "2/9 2026 with its adjacent days (31/8 swapped)",
+        ),
+        (
+            vn(2026, 8, 21, 10),
+            1,
+            vn(2026, 8, 22, 17),
+            "make-up Saturday 22/8/2026 is a working day",
+        ),
+        (vn(2026, 12, 31, 10), 1, vn(2027, 1, 4, 17), "year boundary and 1/1 2027"),
+        (
+            vn(2026, 12, 5, 22),
+            1,
+            vn(2026, 12, 8, 17),
+            "online on Saturday night: receipt day is Monday",
+        ),
+        (
+            vn(2026, 12, 3, 23),
+            1,
+            vn(2026, 12, 7, 17),
+            "online at night: receipt day is the next working day",
+        ),
+        (vn(2025, 4, 25, 9), 1, vn(2025, 4, 26, 17), "make-up Saturday 26/4/2025"),
+    ],
+)
 def test_whole_day_periods_follow_civil_code_counting(received, days, expected, why):
     """Does a period of N working days end at the end of the right working day?"""
     assert local(CAL.due_at(received, days * 480)) == expected, why
@@ -57,20 +85,27 @@ def test_cutoff_moves_late_receipts_to_the_next_working_day():
 
 
 def test_same_day_procedures_end_on_the_receipt_day_unless_late():
-    """Is a same-day procedure due at the end of the receipt day, or the next day after the cut-off?"""
-    assert local(CAL.due_at(vn(2026, 12, 3, 10), 480, "15:00", same_day=True)) == vn(2026, 12, 3, 17)
-    assert local(CAL.due_at(vn(2026, 12, 4, 16), 480, "15:00", same_day=True)) == vn(2026, 12, 7, 17)
+    """Is a same-day procedure due at the end of the receipt day (next day after the cut-off)?"""
+    assert local(CAL.due_at(vn(2026, 12, 3, 10), 480, "15:00", same_day=True)) == vn(
+        2026, 12, 3, 17
+    )
+    assert local(CAL.due_at(vn(2026, 12, 4, 16), 480, "15:00", same_day=True)) == vn(
+        2026, 12, 7, 17
+    )
 
 
-@pytest.mark.parametrize(("start", "minutes", "expected"), [
-    (vn(2026, 12, 3, 9), 60, vn(2026, 12, 3, 10)),
-    (vn(2026, 12, 3, 11, 30), 60, vn(2026, 12, 3, 13, 30)),
-    (vn(2026, 12, 4, 16, 30), 60, vn(2026, 12, 7, 8, 30)),
-    (vn(2026, 12, 3, 8), 480, vn(2026, 12, 3, 17)),
-    (vn(2026, 12, 5, 22), 60, vn(2026, 12, 7, 9)),
-    (vn(2026, 12, 3, 12, 30), 30, vn(2026, 12, 3, 13, 30)),
-    (vn(2026, 2, 13, 16), 120, vn(2026, 2, 23, 9)),
-])
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        (vn(2026, 12, 3, 9), 60, vn(2026, 12, 3, 10)),
+        (vn(2026, 12, 3, 11, 30), 60, vn(2026, 12, 3, 13, 30)),
+        (vn(2026, 12, 4, 16, 30), 60, vn(2026, 12, 7, 8, 30)),
+        (vn(2026, 12, 3, 8), 480, vn(2026, 12, 3, 17)),
+        (vn(2026, 12, 5, 22), 60, vn(2026, 12, 7, 9)),
+        (vn(2026, 12, 3, 12, 30), 30, vn(2026, 12, 3, 13, 30)),
+        (vn(2026, 2, 13, 16), 120, vn(2026, 2, 23, 9)),
+    ],
+)
 def test_adding_working_minutes(start, minutes, expected):
     """Do hour budgets skip lunch, nights, weekends and holidays?"""
     assert local(CAL.add_minutes(start, minutes)) == expected
@@ -136,8 +171,9 @@ def test_budgets():
 
 # -- properties -----------------------------------------------------------------------------------
 
-instants = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2029, 12, 31),
-                        timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
+instants = st.datetimes(
+    min_value=datetime(2024, 1, 1), max_value=datetime(2029, 12, 31), timezones=st.just(UTC)
+).map(lambda d: d.replace(microsecond=0))
 durations = st.integers(min_value=1, max_value=480 * 120)
 
 
