@@ -11,6 +11,7 @@ from .org import load_province
 # Each feature appends "module:function"; the function takes no arguments, flushes, never commits.
 SEED_STEPS: list[str] = [
     "onestop.domain.procedures.publish:seed_workflows",
+    "onestop.domain.delegation.demo:seed_delegations",
 ]
 
 
