@@ -215,3 +215,54 @@ def warnings_command(schedule, every_minutes):
     raised = raise_deadline_warnings()
     db.session.commit()
     click.echo(f"{len(raised)} warning(s) raised")
+
+
+@calendar_group.command("hours")
+@click.argument("agency")
+@click.argument("weekday", type=click.IntRange(0, 6))
+@click.argument("hours", required=False)
+@click.option("--clear", is_flag=True, help="Return the weekday to the standard hours.")
+@with_appcontext
+def hours_command(agency, weekday, hours, clear):
+    """Set an agency's own hours on a weekday (0 = Monday), e.g. `SNV 5 08:00-11:30`."""
+    from .operations import clear_weekday_hours, set_weekday_hours
+    from .queries import agency_id_for
+
+    if not clear and hours is None:
+        raise click.UsageError('give HOURS (e.g. 08:00-11:30, or "" for closed) or --clear')
+    try:
+        agency_id = agency_id_for(agency)
+        if clear:
+            moved = clear_weekday_hours(None, agency_id, weekday)
+        else:
+            moved = set_weekday_hours(None, agency_id, weekday, hours)
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"saved; {len(moved)} due time(s) moved")
+
+
+@calendar_group.command("recompute")
+@click.option(
+    "--reason", required=True, help="Why, recorded with each move (e.g. new office hours)."
+)
+@click.option("--agency", help="Only this agency's dossiers.")
+@with_appcontext
+def recompute_command(reason, agency):
+    """Recompute open due times after a change outside the tables (e.g. ONESTOP_WORKING_HOURS)."""
+    from . import service
+    from .queries import agency_id_for
+    from .recompute import recompute_open_deadlines
+
+    try:
+        service.invalidate()
+        moved = recompute_open_deadlines(None, reason, agency_id_for(agency))
+    except DomainError as exc:
+        _fail(exc)
+    db.session.commit()
+    click.echo(f"{len(moved)} due time(s) moved")
+    for item in moved:
+        click.echo(
+            f"  {item.subject}: {item.previous and item.previous.isoformat()}"
+            f" -> {item.new.isoformat()}"
+        )
