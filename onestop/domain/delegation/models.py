@@ -70,6 +70,26 @@ class Delegation(db.Model):
             return False
         return self.revoked_at is None or at < self.revoked_at
 
+    def state(self, at: datetime) -> str:
+        """`scheduled`, `in_force`, `expired` or `revoked` at `at` (revocation shown once done)."""
+        if self.revoked_at is not None and at >= self.revoked_at:
+            return "revoked"
+        if at < self.valid_from:
+            return "scheduled"
+        return "in_force" if self.valid_to is None or at < self.valid_to else "expired"
+
+    @property
+    def scope_text(self) -> str:
+        """The scope in words for lists and history, e.g. `thủ tục 1.004227; mọi thao tác`."""
+        parts = []
+        if self.procedure_codes:
+            parts.append("thủ tục " + ", ".join(self.procedure_codes))
+        if self.fields:
+            parts.append("lĩnh vực " + ", ".join(self.fields))
+        procedures = "; ".join(parts) or "mọi thủ tục thuộc thẩm quyền"
+        actions = ("thao tác " + ", ".join(self.actions)) if self.actions else "mọi thao tác"
+        return f"{procedures}; {actions}"
+
     @property
     def basis(self) -> str:
         """The legal basis as cited, e.g. `Quyết định số 12/QĐ-UBND ngày 05/01/2026`."""

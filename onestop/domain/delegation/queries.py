@@ -61,6 +61,16 @@ class OnBehalf:
                 and (role is None or role == principal.role))
 
 
+def list_delegations(at: datetime, *, agency_id: int | None = None,
+                     states: tuple[str, ...] | None = None) -> list[Delegation]:
+    """Delegations for the administration list: by the delegator's agency and state at `at`."""
+    query = select(Delegation).join(Position, Position.id == Delegation.delegator_position_id)
+    if agency_id is not None:
+        query = query.where(Position.agency_id == agency_id)
+    found = db.session.scalars(query.order_by(Delegation.valid_from.desc(), Delegation.id.desc()))
+    return [d for d in found if states is None or d.state(at) in states]
+
+
 def delegations_for(user: User, at: datetime) -> list[Delegation]:
     """Delegations `user` may use at `at`: named, or via a position held in their own right."""
     candidates = db.session.scalars(select(Delegation).where(

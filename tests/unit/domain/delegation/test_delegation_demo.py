@@ -1,4 +1,4 @@
-"""The demo delegations: the Hà Nội examples, a KT. deputy, an expired one; seeding twice is safe."""
+"""The demo delegations: the Hà Nội examples, a KT. deputy, an expired one; idempotent."""
 
 from __future__ import annotations
 

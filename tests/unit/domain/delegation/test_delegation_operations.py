@@ -20,6 +20,7 @@ from onestop.domain.delegation.operations import (
 from onestop.domain.delegation.queries import (
     delegation_history,
     delegations_for,
+    list_delegations,
     on_behalf_capacities,
     who_can_decide,
 )
@@ -214,3 +215,17 @@ def test_are_naive_instants_refused(org, admin, chairman, director):
     with pytest.raises(DomainError) as refused:
         tuq(admin, chairman, director, valid_to=datetime(2027, 1, 1))
     assert refused.value.field == "valid_to"
+
+
+def test_does_the_admin_list_show_each_state(org, admin, chairman, director):
+    live = tuq(admin, chairman, director)
+    later = tuq(admin, chairman, director, basis_number="14/QĐ-UBND",
+                valid_from=T0 + timedelta(days=30))
+    gone = tuq(admin, chairman, director, basis_number="15/QĐ-UBND")
+    revoke_delegation(gone, admin, "Nhầm", at=T0 + timedelta(hours=1))
+    at = T0 + timedelta(days=1)
+    assert [(d.id, d.state(at)) for d in list_delegations(at, agency_id=chairman.agency_id)] == [
+        (later.id, "scheduled"), (gone.id, "revoked"), (live.id, "in_force")]
+    assert list_delegations(at, states=("in_force",)) == [live]
+    assert live.state(T0 + timedelta(days=365)) == "expired"
+    assert live.scope_text == "thủ tục 1.004227; mọi thao tác"
