@@ -120,9 +120,9 @@ def _lock(task: Task) -> None:
     from onestop.domain.dossiers.models import Dossier
 
     db.session.execute(select(Dossier).where(Dossier.id == task.dossier_id).with_for_update()
-                       .execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True)).scalar_one()
     db.session.execute(select(Task).where(Task.id == task.id)
-                       .execution_options(populate_existing=True))
+                       .execution_options(populate_existing=True)).scalar_one()
     if task.state != "open":
         who = f" by {task.assignee.full_name}" if task.assignee else ""
         raise Conflict(f"This task was already {'completed' if task.state == 'done' else 'closed'}"
