@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from onestop.domain.dossiers.models import Dossier, Extension, Pause
-from onestop.domain.statistics import timing
+from onestop.domain.statistics import rollups, timing
 from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
 from onestop.domain.workflow.models import Task
 from onestop.extensions import db
@@ -31,22 +31,37 @@ def refresh_fact(dossier: Dossier) -> DossierFact | None:
     extension = session.scalar(select(Extension).where(Extension.dossier_id == dossier.id))
     pauses = session.scalars(
         select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.started_at)).all()
-    fact = session.scalar(select(DossierFact).where(DossierFact.dossier_id == dossier.id))
+    fact, parts = _facts_of(dossier.id)
+    before = rollups.snapshot(_scoped(fact, parts.values()))
     with session.no_autoflush:
         if fact is None:
             fact = DossierFact(dossier_id=dossier.id)
             session.add(fact)
         _fill_dossier_fact(fact, dossier, extension, pauses)
-        _refresh_parts(dossier, fact, tasks, pauses)
+        parts = _refresh_parts(dossier, fact, tasks, pauses, parts)
         _refresh_officers(dossier, tasks)
+    rollups.apply_difference(before, rollups.snapshot(_scoped(fact, parts)))
     session.flush()
     return fact
 
 
 def forget_fact(dossier_id: int) -> None:
     """Remove every fact of a dossier (it left the statistics, e.g. its receipt was undone)."""
+    fact, parts = _facts_of(dossier_id)
+    rollups.apply_difference(rollups.snapshot(_scoped(fact, parts.values())), {})
     for model in (DossierFact, AgencyPartFact, FactOfficer):
         db.session.execute(delete(model).where(model.dossier_id == dossier_id))
+
+
+def _facts_of(dossier_id: int) -> tuple[DossierFact | None, dict[int, AgencyPartFact]]:
+    fact = db.session.scalar(select(DossierFact).where(DossierFact.dossier_id == dossier_id))
+    parts = {p.agency_id: p for p in db.session.scalars(
+        select(AgencyPartFact).where(AgencyPartFact.dossier_id == dossier_id))}
+    return fact, parts
+
+
+def _scoped(fact, parts) -> list[tuple[str, object]]:
+    return [("dossier", fact), *(("part", p) for p in parts)]
 
 
 def _fill_dossier_fact(fact: DossierFact, dossier: Dossier, extension, pauses) -> None:
@@ -139,13 +154,13 @@ def _paused_minutes(agency_id, pauses, start, end, fallback: int) -> int:
     return total
 
 
-def _refresh_parts(dossier: Dossier, fact: DossierFact, tasks, pauses) -> None:
+def _refresh_parts(dossier: Dossier, fact: DossierFact, tasks, pauses,
+                   existing: dict[int, AgencyPartFact]) -> list[AgencyPartFact]:
     """One part fact per agency that holds steps of the dossier (the receiving agency at least)."""
     by_agency: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
         by_agency[task.agency_id].append(task)
-    existing = {p.agency_id: p for p in db.session.scalars(
-        select(AgencyPartFact).where(AgencyPartFact.dossier_id == dossier.id))}
+    existing = dict(existing)
     for agency_id in set(existing) - set(by_agency) - {dossier.receiving_agency_id}:
         db.session.delete(existing.pop(agency_id))
     procedure = dossier.procedure_version.procedure
@@ -155,11 +170,13 @@ def _refresh_parts(dossier: Dossier, fact: DossierFact, tasks, pauses) -> None:
             part = AgencyPartFact(dossier_id=dossier.id)
             db.session.add(part)
         _set_common(part, dossier, procedure, agency_id)
+        existing[agency_id] = part
         agency_tasks = by_agency.get(agency_id)
         if agency_tasks:
             _fill_part_from_tasks(part, fact, agency_tasks, pauses)
         else:
             _copy_dossier_times(part, fact)
+    return list(existing.values())
 
 
 def _copy_dossier_times(part: AgencyPartFact, fact: DossierFact) -> None:

@@ -6,7 +6,7 @@ dossiers, tasks or events, and the numbers survive when dossiers are purged unde
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from onestop.extensions import db
@@ -100,3 +100,53 @@ class FactOfficer(db.Model):
 
     dossier_id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+# The flows a monthly rollup row adds up (see rollups.py for what each fact contributes).
+COUNTERS = (
+    "recv_online", "recv_desk", "recv_post", "recv_reused", "ended",
+    "res_early", "res_on_time", "res_late_apology", "res_late_no_apology",
+    "withdrawn", "refused", "ended_on_time", "res_electronic", "res_digitised", "res_minutes",
+    "returned", "late_open", "complaints_recv", "complaints_end", "rated_recv", "rated_end",
+    "stars_recv", "stars_end",
+)
+
+
+def _counter() -> Mapped[int]:
+    return mapped_column(BigInteger, default=0, server_default="0")
+
+
+class MonthlyRollup(db.Model):
+    """Flows of one local month for one agency and procedure, for dossier or agency-part facts."""
+
+    __tablename__ = "statistics_monthly"
+    __table_args__ = (CheckConstraint("scope IN ('dossier', 'part')", name="scope"),)
+
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)  # YYYYMM, local time
+    agency_id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    field: Mapped[str] = mapped_column(String(160))
+    recv_online: Mapped[int] = _counter()
+    recv_desk: Mapped[int] = _counter()
+    recv_post: Mapped[int] = _counter()
+    recv_reused: Mapped[int] = _counter()
+    ended: Mapped[int] = _counter()
+    res_early: Mapped[int] = _counter()
+    res_on_time: Mapped[int] = _counter()
+    res_late_apology: Mapped[int] = _counter()
+    res_late_no_apology: Mapped[int] = _counter()
+    withdrawn: Mapped[int] = _counter()
+    refused: Mapped[int] = _counter()
+    ended_on_time: Mapped[int] = _counter()
+    res_electronic: Mapped[int] = _counter()
+    res_digitised: Mapped[int] = _counter()
+    res_minutes: Mapped[int] = _counter()
+    returned: Mapped[int] = _counter()
+    late_open: Mapped[int] = _counter()
+    complaints_recv: Mapped[int] = _counter()
+    complaints_end: Mapped[int] = _counter()
+    rated_recv: Mapped[int] = _counter()
+    rated_end: Mapped[int] = _counter()
+    stars_recv: Mapped[int] = _counter()
+    stars_end: Mapped[int] = _counter()

@@ -10,8 +10,10 @@ from sqlalchemy.orm import aliased
 
 from onestop.domain import DomainError
 from onestop.domain.org.models import Agency, User
+from onestop.domain.procedures.models import Procedure
 from onestop.domain.statistics import timing
 from onestop.domain.statistics.cells import CELLS, conditions
+from onestop.domain.statistics.fast import rollup_sums, whole_months
 from onestop.domain.statistics.indicators import indicators
 from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
 from onestop.extensions import db
@@ -143,20 +145,45 @@ def _labels(query: ReportQuery, keys) -> dict:
         users = db.session.scalars(select(User).where(User.id.in_(keys)))
         return {u.id: u.full_name for u in users}
     if query.group_by == "procedure":
-        names = select(DossierFact.procedure_code, DossierFact.procedure_name).where(
-            DossierFact.procedure_code.in_(keys)).distinct()
-        return dict(db.session.execute(names).all())
+        names = dict(db.session.execute(
+            select(Procedure.code, Procedure.name).where(Procedure.code.in_(keys))).all())
+        missing = [k for k in keys if k not in names]
+        if missing:  # a procedure no longer in the catalogue: its facts keep the name
+            names.update(db.session.execute(
+                select(DossierFact.procedure_code, DossierFact.procedure_name)
+                .where(DossierFact.procedure_code.in_(missing)).distinct()).all())
+        return names
     return {k: k for k in keys}
 
 
-def build_report(query: ReportQuery) -> Report:
-    """Count every cell for each row of the grouping and for the whole (dossiers counted once)."""
-    total_sums = _aggregate(DossierFact, None, query).get(None)
+def uses_rollups(query: ReportQuery) -> bool:
+    """Whole-month periods without an officer read the monthly rollups; others read the facts."""
+    return query.officer_id is None and whole_months(query.first, query.last)
+
+
+def _sums(query: ReportQuery, model, key, source: str) -> dict:
+    if source == "facts" or (source == "auto" and not uses_rollups(query)):
+        return _aggregate(model, key, query)
+    if query.officer_id is not None or not whole_months(query.first, query.last):
+        raise DomainError("Số liệu tổng hợp theo tháng chỉ dùng cho kỳ trọn tháng, "
+                          "không lọc theo cán bộ.", field="source")
+    agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
+    scope = "part" if model is AgencyPartFact else "dossier"
+    return rollup_sums(query, scope, key.key if key is not None else None, agency_ids)
+
+
+def build_report(query: ReportQuery, source: str = "auto") -> Report:
+    """Count every cell for each row of the grouping and for the whole (dossiers counted once).
+
+    `source`: "facts" scans the facts, "rollups" sums the monthly rollups (whole months only),
+    "auto" picks the rollups whenever they can answer.
+    """
+    total_sums = _sums(query, DossierFact, None, source).get(None)
     total = _row(None, "Tổng cộng", total_sums)
     rows: list[ReportRow] = []
     model, key = grouping(query)
     if key is not None:
-        groups = _aggregate(model, key, query)
+        groups = _sums(query, model, key, source)
         labels = _labels(query, groups)
         for group_key, sums in groups.items():
             if sums.get("received") or sums.get("returned"):

@@ -1,0 +1,132 @@
+"""Monthly rollups: per month, agency and procedure, the flows that every report cell is built from.
+
+Each fact contributes to the month it was received in, the month it ended in, the month it was
+returned in, and the month it became late. Stocks (carried over, in progress, overdue) are running
+sums of these flows, because a dossier is open at a month's end exactly when it was received by
+then and had not yet ended. When a fact changes, the difference of its contributions before and
+after is added to the rollup rows in the same transaction, so the rollups never drift; `rebuild`
+recomputes them from the facts for checks and upgrades.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from onestop.domain.statistics import timing
+from onestop.domain.statistics.models import COUNTERS, AgencyPartFact, DossierFact, MonthlyRollup
+from onestop.extensions import db
+
+SCOPES = {"dossier": DossierFact, "part": AgencyPartFact}
+
+
+def month_of(at: datetime, tz=None) -> int:
+    """The local month of an instant as YYYYMM."""
+    local = at.astimezone(tz or timing.zone())
+    return local.year * 100 + local.month
+
+
+def contributions(scope: str, fact, tz=None) -> dict[tuple, Counter]:
+    """What one fact adds to the rollups: {(scope, month, agency, procedure, field): counters}."""
+    out: dict[tuple, Counter] = defaultdict(Counter)
+    if fact is None or fact.received_at is None:
+        return out
+    base = (scope,)
+    tail = (fact.agency_id, fact.procedure_code, fact.field)
+
+    def at(instant) -> Counter:
+        return out[(*base, month_of(instant, tz), *tail)]
+
+    received = at(fact.received_at)
+    received[f"recv_{fact.channel}"] += 1
+    received["recv_reused"] += int(bool(fact.reused))
+    received["complaints_recv"] += int(bool(fact.complaint))
+    if fact.rating:
+        received["rated_recv"] += 1
+        received["stars_recv"] += fact.rating
+    if fact.ended_at is not None:
+        ended = at(fact.ended_at)
+        ended["ended"] += 1
+        ended["complaints_end"] += int(bool(fact.complaint))
+        if fact.rating:
+            ended["rated_end"] += 1
+            ended["stars_end"] += fact.rating
+        ended["ended_on_time"] += int(fact.classification in ("early", "on_time"))
+        if fact.outcome == "resolved":
+            name = fact.classification
+            if name == "late":
+                name = "late_apology" if fact.apology else "late_no_apology"
+            ended[f"res_{name}"] += 1
+            ended["res_minutes"] += fact.working_minutes or 0
+            ended["res_electronic"] += int(bool(fact.electronic_result))
+            ended["res_digitised"] += int(bool(fact.electronic_result and fact.digitised))
+        else:
+            ended[fact.outcome] += 1
+    if fact.returned_at is not None:
+        at(fact.returned_at)["returned"] += 1
+    if fact.late_since is not None:
+        # Overdue at a month's end = became late by then and not ended by then.
+        late = max(fact.late_since, fact.received_at)
+        at(late)["late_open"] += 1
+        if fact.ended_at is not None:
+            at(max(late, fact.ended_at))["late_open"] -= 1
+    return out
+
+
+def snapshot(facts: list[tuple[str, object]]) -> dict[tuple, Counter]:
+    """The summed contributions of several (scope, fact) pairs."""
+    total: dict[tuple, Counter] = defaultdict(Counter)
+    for scope, fact in facts:
+        for key, counters in contributions(scope, fact).items():
+            total[key].update(counters)
+    return total
+
+
+def apply_difference(before: dict[tuple, Counter], after: dict[tuple, Counter]) -> None:
+    """Add (after − before) to the rollup rows; rows are touched in key order to avoid deadlocks."""
+    rows = []
+    for key in sorted(set(before) | set(after), key=repr):
+        delta = {name: after.get(key, Counter())[name] - before.get(key, Counter())[name]
+                 for name in COUNTERS}
+        if any(delta.values()):
+            rows.append(_row(key, delta))
+    if rows:
+        _upsert(rows)
+
+
+def _row(key: tuple, counters: dict) -> dict:
+    scope, month, agency_id, procedure_code, field = key
+    return {"scope": scope, "month": month, "agency_id": agency_id,
+            "procedure_code": procedure_code, "field": field,
+            **{name: int(counters.get(name, 0)) for name in COUNTERS}}
+
+
+def _upsert(rows: list[dict]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = MonthlyRollup.__table__
+    for i in range(0, len(rows), 500):
+        stmt = insert(table).values(rows[i:i + 500])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["scope", "month", "agency_id", "procedure_code"],
+            set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS})
+        db.session.execute(stmt)
+
+
+def rebuild(batch: int = 20_000) -> int:
+    """Recompute every rollup row from the facts (flushes, no commit); returns the row count."""
+    db.session.execute(delete(MonthlyRollup))
+    tz = timing.zone()
+    total: dict[tuple, Counter] = defaultdict(Counter)
+    for scope, model in SCOPES.items():
+        for fact in db.session.scalars(select(model).execution_options(yield_per=batch)):
+            for key, counters in contributions(scope, fact, tz).items():
+                total[key].update(counters)
+        db.session.expunge_all()
+    rows = [_row(key, counters) for key, counters in total.items() if any(counters.values())]
+    _upsert(rows)
+    db.session.flush()
+    return len(rows)
