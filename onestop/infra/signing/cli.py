@@ -65,3 +65,6 @@ def list_keys():
     store = DevPKI(pki_path(current_app))
     for label in store.labels():
         click.echo(label)
+
+
+pki.add_command(init, "init-dev")  # the name the issue uses

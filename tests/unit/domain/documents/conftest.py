@@ -38,7 +38,13 @@ def make_dossier(demo_org):
             number=1,
             content_hash=f"{n:064d}",
             source="",
-            definition={"result": {"template": template, "number_series": series}},
+            definition={
+                "result": {"template": template, "number_series": series},
+                "parts": [
+                    {"code": "to_trinh", "name": "Tờ trình đề nghị phê duyệt"},
+                    {"code": "quyet_dinh_cu", "name": "Quyết định đã cấp trước đây"},
+                ],
+            },
             legal_minutes=30 * 480,
             authority_agency_id=agency.id,
             receiving_agency_id=agency.id,
