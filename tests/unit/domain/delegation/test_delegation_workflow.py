@@ -10,14 +10,16 @@ from sqlalchemy import select
 
 from onestop.domain import Forbidden
 from onestop.domain.audit.models import AuditEvent
+from onestop.domain.delegation.operations import (
+    appoint_substitute,
+    delegate_authority,
+    revoke_delegation,
+)
 from onestop.domain.dossiers import lifecycle
 from onestop.domain.dossiers.attachments import Upload
 from onestop.domain.procedures.publish import publish
 from onestop.domain.workflow import queues, runtime
 from onestop.domain.workflow.definition import load_path
-
-from onestop.domain.delegation.operations import (  # isort: skip
-    appoint_substitute, delegate_authority, revoke_delegation)
 
 RELIGION = Path(__file__).resolve().parents[4] / "workflows" / (
     "1.001055-to-chuc-cuoc-le-ngoai-co-so-ton-giao.yaml")
