@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from onestop.domain import DomainError
@@ -67,6 +68,11 @@ def parse_hhmm(text: str, field: str = "time") -> int:
     if seconds > 86400:
         raise DomainError(f"{text!r} is after midnight", field=field)
     return seconds
+
+
+@lru_cache(maxsize=64)
+def _cutoff_seconds(cutoff: str) -> int:
+    return parse_hhmm(cutoff, "cutoff")
 
 
 def parse_spans(text: str, field: str = "hours") -> tuple[Span, ...]:
@@ -146,7 +152,8 @@ class WorkingCalendar:
         starts: list[float] = []
         cum: list[float] = []
         days: list[int] = []
-        day_first_span: list[int] = []
+        midnights: list[float] = []
+        span_day: list[int] = []
         day_start: list[float] = []
         day_end: list[float] = []
         total = 0.0
@@ -157,8 +164,9 @@ class WorkingCalendar:
             if spans:
                 midnight = datetime.combine(day, time(), self.tz).timestamp()
                 days.append(day.toordinal())
-                day_first_span.append(len(starts))
+                midnights.append(midnight)
                 for a, b in spans:
+                    span_day.append(len(days) - 1)
                     starts.append(midnight + a)
                     cum.append(total)
                     total += b - a
@@ -172,7 +180,8 @@ class WorkingCalendar:
         self._cum_end = cum[1:] + [total]
         self._ends = [s + (e - c) for s, c, e in zip(starts, cum, self._cum_end, strict=True)]
         self._days = days
-        self._day_first_span = day_first_span
+        self._midnights = midnights
+        self._span_day = span_day
         self._day_start = day_start
         self._day_end = day_end
         self._lo = datetime.combine(self.first_day, time(), self.tz).timestamp()
@@ -252,20 +261,24 @@ class WorkingCalendar:
         whole = int(abs(seconds) // 60)
         return whole if seconds >= 0 else -whole
 
-    def _day_index(self, ts: float) -> int:
-        """Index of the working day holding a working instant `ts`."""
-        local = datetime.fromtimestamp(ts, self.tz).date().toordinal()
-        return bisect_left(self._days, local)
+    def _receipt(self, received_at: datetime, cutoff: str | None) -> tuple[float, int, bool]:
+        """(counting start, receipt day index, moved by the cut-off) of a receipt."""
+        ts = self._ts(received_at, "received_at")
+        j = bisect_right(self._starts, ts) - 1
+        if j < 0 or ts >= self._ends[j]:
+            j += 1
+            if j >= len(self._starts):
+                raise DomainError("no working time after this instant in the calendar", field="at")
+            ts = self._starts[j]
+        i = self._span_day[j]
+        if cutoff and ts - self._midnights[i] >= _cutoff_seconds(cutoff):
+            i = self._check_day(i + 1)
+            return self._day_start[i], i, True
+        return ts, i, False
 
     def receipt_day(self, received_at: datetime, cutoff: str | None = None) -> datetime:
         """Start of the working day a receipt counts on (next working hour; cut-off applied)."""
-        ts = self.next_working_start(received_at).timestamp()
-        i = self._day_index(ts)
-        if cutoff:
-            local = datetime.fromtimestamp(ts, self.tz)
-            if local.hour * 3600 + local.minute * 60 + local.second >= parse_hhmm(cutoff, "cutoff"):
-                i += 1
-        return self._dt(self._day_start[self._check_day(i)])
+        return self._dt(self._day_start[self._receipt(received_at, cutoff)[1]])
 
     def _check_day(self, i: int) -> int:
         if i >= len(self._days):
@@ -288,15 +301,12 @@ class WorkingCalendar:
         """
         if legal_minutes <= 0:
             raise DomainError("the legal time must be longer than zero", field="legal_minutes")
-        start = self.receipt_day(received_at, cutoff) if cutoff else None
+        ts, i, _moved = self._receipt(received_at, cutoff)
         if same_day or legal_minutes % MINUTES_PER_DAY == 0:
             # Counting starts on the working day after the receipt day and ends at the end of a day.
-            ts = (start or self.next_working_start(received_at)).timestamp()
-            i = self._day_index(ts) + (0 if same_day else legal_minutes // MINUTES_PER_DAY)
+            i += 0 if same_day else legal_minutes // MINUTES_PER_DAY
             return self._dt(self._day_end[self._check_day(i)])
-        if start is not None and start.timestamp() > self._ts(received_at, "received_at"):
-            return self.add_minutes(start, legal_minutes)
-        return self.add_minutes(received_at, legal_minutes)
+        return self._dt(self._instant(self._position(ts) + legal_minutes * 60))
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """End of the `days`-th working day after the day of `start` (Civil Code counting)."""
@@ -306,8 +316,7 @@ class WorkingCalendar:
 
     def end_of_working_day(self, at: datetime) -> datetime:
         """End of the working day of `at`, or of the next working day when `at` is not in one."""
-        ts = self.next_working_start(at).timestamp()
-        return self._dt(self._day_end[self._day_index(ts)])
+        return self._dt(self._day_end[self._receipt(at, None)[1]])
 
     def classify(self, finished_at: datetime, due_at: datetime) -> str:
         """ "early" before the due date's day, "on_time" by the due instant, else "late"."""
