@@ -215,7 +215,9 @@ def test_results_are_monotonic(a, b, m, n):
     assert CAL.add_minutes(a, m) <= CAL.add_minutes(b, m)
     assert CAL.add_minutes(a, m) <= CAL.add_minutes(a, n)
     assert CAL.due_at(a, m) <= CAL.due_at(b, m)
-    assert CAL.due_at(a, m * 480) <= CAL.due_at(a, n * 480) if n <= 200 else True
+    days, more = m % 200 + 1, n % 200 + 1
+    assert CAL.due_at(a, min(days, more) * 480) <= CAL.due_at(a, max(days, more) * 480)
+    assert CAL.due_at(a, days * 480, "15:00") <= CAL.due_at(b, days * 480, "15:00")
 
 
 @settings(max_examples=40, deadline=None)
