@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from onestop.domain.org.models import Agency, Position
-from onestop.domain.procedures.models import Procedure
+from onestop.domain.procedures.models import Procedure, ProcedureVersion
 from onestop.extensions import db
 
 
@@ -31,10 +31,13 @@ def procedure_authority(code: str | None) -> ProcedureAuthority | None:
     """The authority facts of a procedure's current version; None when the code is unknown."""
     if code is None:
         return None
-    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
-    if procedure is None:
+    row = db.session.execute(
+        select(Procedure, ProcedureVersion)
+        .outerjoin(ProcedureVersion, ProcedureVersion.id == Procedure.current_version_id)
+        .where(Procedure.code == code)).first()
+    if row is None:
         return None
-    version = procedure.current_version
+    procedure, version = row
     definition = (version.definition or {}) if version is not None else {}
     authority = definition.get("authority") or {}
     if authority.get("agency"):

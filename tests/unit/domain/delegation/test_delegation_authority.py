@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 import pytest
 from delegation_helpers import JOB_SCHEME, NOT_DELEGABLE, RELIGION, T0, basis
+from sqlalchemy import event
 
 from onestop.domain import Forbidden
 from onestop.domain.audit.log import record
@@ -220,3 +222,28 @@ def test_who_holds_a_role_at_an_instant(org):
 def test_is_a_citizen_never_authorised(org, chairman):
     with pytest.raises(Forbidden):
         decide(org.user("001090001234"), chairman)
+
+
+@pytest.mark.parametrize("username", ["chutich.tinh", "giamdoc.snv", "truongban.btg"])
+def test_does_authorise_use_a_fixed_number_of_queries(db, org, chairman, tuq, username):
+    """Own, delegated or refused: the check costs a handful of queries, never one per row."""
+    for extra in range(5):  # more delegations must not mean more queries
+        db.session.add(Delegation(
+            kind="TUQ", delegator_position_id=chairman.id,
+            delegate_position_id=org.position("STP", "director").id,
+            procedure_codes=[JOB_SCHEME], basis_number=f"{extra}/QĐ", basis_date=date(2026, 1, 1),
+            valid_from=T0, valid_to=T0 + timedelta(days=2)))
+    db.session.flush()
+    user = org.user(username)
+    db.session.expire_all()
+    db.session.refresh(user)
+    db.session.refresh(chairman)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with contextlib.suppress(Forbidden):
+            decide(user, chairman)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) <= 7, [s[:90] for s in statements]
