@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from onestop.domain import Conflict, DomainError, Forbidden
@@ -23,7 +23,13 @@ def _now(at: datetime | None) -> datetime:
     return at if at is not None else clock.now()
 
 
-def _require_aware(value, field: str, label: str) -> datetime:
+def _instant(value, field: str, label: str, *, end: bool = False) -> datetime | None:
+    """An aware instant; a bare date means local midnight, an end date the end of that day."""
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value + timedelta(days=1) if end else value
+        return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
     if not isinstance(value, datetime):
         raise DomainError(f"Nhập {label}.", field=field)
     if value.tzinfo is None:
@@ -31,19 +37,23 @@ def _require_aware(value, field: str, label: str) -> datetime:
     return value
 
 
-def _check_window(valid_from, valid_to, now: datetime, *, required_to: bool) -> None:
-    _require_aware(valid_from, "valid_from", "thời điểm bắt đầu hiệu lực")
+def _window(valid_from, valid_to, now: datetime, *, required_to: bool):
+    """Check and return (valid_from, valid_to) as aware instants."""
+    valid_from = _instant(valid_from, "valid_from", "thời điểm bắt đầu hiệu lực")
+    if valid_from is None:
+        raise DomainError("Nhập thời điểm bắt đầu hiệu lực.", field="valid_from")
+    valid_to = _instant(valid_to, "valid_to", "thời điểm hết hiệu lực", end=True)
     if valid_to is None:
         if required_to:
             raise DomainError("Ủy quyền phải có thời hạn: nhập ngày hết hiệu lực.",
                               field="valid_to")
-        return
-    _require_aware(valid_to, "valid_to", "thời điểm hết hiệu lực")
+        return valid_from, None
     if valid_to <= valid_from:
         raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu.", field="valid_to")
     if valid_to <= now:
         raise DomainError("Thời hạn này đã kết thúc; nhập ngày hết hiệu lực trong tương lai.",
                           field="valid_to")
+    return valid_from, valid_to
 
 
 def _check_basis(basis_number, basis_date, valid_from: datetime) -> str:
@@ -150,10 +160,15 @@ def _clean_list(values, field: str) -> list[str]:
 def delegate_authority(actor: User, *, kind: str, delegator_position: Position,
                        delegate_position: Position | None = None, delegate_user: User | None = None,
                        procedure_codes=(), fields=(), actions=(), basis_number: str,
-                       basis_date: date, valid_from: datetime, valid_to: datetime | None = None,
+                       basis_date: date, valid_from: datetime | date,
+                       valid_to: datetime | date | None = None,
                        basis_type: str = "Quyết định", note: str | None = None,
                        at: datetime | None = None) -> Delegation:
-    """Record a delegation after checking it against the rules; audited as `delegation:create`."""
+    """Record a delegation after checking it against the rules; audited as `delegation:create`.
+
+    Bare dates are local days, as administrators enter them: from the start of `valid_from` to
+    the end of `valid_to` (Asia/Ho_Chi_Minh).
+    """
     now = _now(at)
     if kind not in DELEGATION_KINDS:
         raise DomainError(f"Hình thức phải là một trong {', '.join(DELEGATION_KINDS)}.",
@@ -164,7 +179,7 @@ def delegate_authority(actor: User, *, kind: str, delegator_position: Position,
     if not (_is_admin(actor) or holds):
         raise Forbidden("Chỉ quản trị viên hoặc người giữ chức danh ủy quyền mới lập được "
                         "ủy quyền.", field="actor")
-    _check_window(valid_from, valid_to, now, required_to=kind == "TUQ")
+    valid_from, valid_to = _window(valid_from, valid_to, now, required_to=kind == "TUQ")
     number = _check_basis(basis_number, basis_date, valid_from)
     codes = _clean_list(procedure_codes, "procedure_codes")
     field_names = _clean_list(fields, "fields")
@@ -217,8 +232,8 @@ def revoke_delegation(delegation: Delegation, actor: User, reason: str,
 
 
 def appoint_substitute(actor: User, *, position: Position, substitute: User, reason: str,
-                       basis_number: str, basis_date: date, valid_from: datetime,
-                       valid_to: datetime, basis_type: str = "Quyết định",
+                       basis_number: str, basis_date: date, valid_from: datetime | date,
+                       valid_to: datetime | date, basis_type: str = "Quyết định",
                        at: datetime | None = None) -> Substitution:
     """Let `substitute` act in `position` during an absence; audited as `delegation:substitute`."""
     now = _now(at)
@@ -232,7 +247,7 @@ def appoint_substitute(actor: User, *, position: Position, substitute: User, rea
     _officer(substitute, "substitute_user_id")
     if not (reason or "").strip():
         raise DomainError("Nêu lý do vắng mặt.", field="reason")
-    _check_window(valid_from, valid_to, now, required_to=True)
+    valid_from, valid_to = _window(valid_from, valid_to, now, required_to=True)
     number = _check_basis(basis_number, basis_date, valid_from)
     held = own_positions(substitute, max(valid_from, now))
     if any(p.id == position.id for p in held):

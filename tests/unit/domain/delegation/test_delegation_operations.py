@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from delegation_helpers import JOB_SCHEME, NOT_DELEGABLE, RELIGION, T0, basis
@@ -229,3 +229,12 @@ def test_does_the_admin_list_show_each_state(org, admin, chairman, director):
     assert list_delegations(at, states=("in_force",)) == [live]
     assert live.state(T0 + timedelta(days=365)) == "expired"
     assert live.scope_text == "thủ tục 1.004227; mọi thao tác"
+
+
+def test_are_bare_dates_whole_local_days(org, admin, chairman, director):
+    """`01/04/2026 – 30/04/2026` runs from local midnight to the end of 30 April in Hà Nội."""
+    made = tuq(admin, chairman, director, valid_from=date(2026, 4, 1), valid_to=date(2026, 4, 30))
+    assert made.valid_from == datetime(2026, 3, 31, 17, 0, tzinfo=UTC)
+    assert made.valid_to == datetime(2026, 4, 30, 17, 0, tzinfo=UTC)
+    assert made.in_force(datetime(2026, 4, 30, 16, 59, 59, tzinfo=UTC))
+    assert not made.in_force(made.valid_to)
