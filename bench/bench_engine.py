@@ -42,25 +42,38 @@ form: {fields: [{name: age, label: Tuổi, type: number}]}
 result: {template: quyet-dinh, title: Kết quả}
 steps:
   - {id: receive, unit: MOT_CUA, role: receiver, budget: 1h, next: appraise}
-  - {id: appraise, unit: TPHT, role: specialist, budget: 1d, actions: {submit: [{when: "age < 6", to: consult}, {to: decide}], back: receive}}
+  - id: appraise
+    unit: TPHT
+    role: specialist
+    budget: 1d
+    actions: {submit: [{when: "age < 6", to: consult}, {to: decide}], back: receive}
   - id: consult
     parallel:
       - {id: police, agency: CA, unit: QLHC, role: specialist, budget: 2d}
       - {id: insurance, agency: BHXH, unit: THU, role: specialist, budget: 2d}
     join: all
     next: decide
-  - {id: decide, authority: true, budget: 4h, actions: {approve: {to: return, result: issue}, deny: "@refuse"}}
+  - id: decide
+    authority: true
+    budget: 4h
+    actions: {approve: {to: return, result: issue}, deny: "@refuse"}
   - {id: return, unit: MOT_CUA, role: receiver, budget: 4h, actions: {hand_over: "@returned"}}
 """
 
 # The walk of one case: (token, action); six tasks, one parallel split.
-WALK = [(("receive", None), "submit"), (("appraise", None), "submit"),
-        (("consult", "police"), "done"), (("consult", "insurance"), "done"),
-        (("decide", None), "approve"), (("return", None), "hand_over")]
+WALK = [
+    (("receive", None), "submit"),
+    (("appraise", None), "submit"),
+    (("consult", "police"), "done"),
+    (("consult", "insurance"), "done"),
+    (("decide", None), "approve"),
+    (("return", None), "hand_over"),
+]
 FORM = {"age": 3}
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="bench">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  id="d" targetNamespace="bench">
   <bpmn:process id="bench" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="receive"/>
@@ -146,8 +159,9 @@ def run_spiff(cases: int) -> float | None:
         workflow = BpmnWorkflow(spec)
         workflow.do_engine_steps()
         for name in order:
-            task = next(t for t in workflow.get_tasks(state=TaskState.READY)
-                        if t.task_spec.name == name)
+            task = next(
+                t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.name == name
+            )
             task.run()
             workflow.do_engine_steps()
         assert workflow.is_completed()
@@ -160,11 +174,10 @@ def run_persisted(url: str | None, cases: int, *, mute: bool = False) -> tuple[s
     With `mute`, the other features' event subscribers (statistics, documents, notifications)
     are switched off, to show the engine's own share of the cost.
     """
-    from onestop.domain.dossiers import events
     from sqlalchemy import create_engine, select, text
 
     from onestop import create_app
-    from onestop.domain.dossiers import lifecycle
+    from onestop.domain.dossiers import events, lifecycle
     from onestop.domain.dossiers.attachments import Upload
     from onestop.domain.org.models import Agency, User
     from onestop.domain.procedures.publish import WORKFLOWS_DIR, publish
@@ -184,39 +197,60 @@ def run_persisted(url: str | None, cases: int, *, mute: bool = False) -> tuple[s
         db_url, label = url.rsplit("/", 1)[0] + "/" + name, "PostgreSQL"
     else:
         db_url, label = f"sqlite:///{instance / 'bench.db'}", "SQLite"
-    app = create_app({"ONESTOP_ENV": "testing", "ONESTOP_INSTANCE_PATH": str(instance),
-                      "SQLALCHEMY_DATABASE_URI": db_url, "REDIS_URL": None,
-                      "SECRET_KEY": "bench", "ONESTOP_SIGNER": "fake",
-                      "ONESTOP_EMBEDDED_WORKER": False})
-    walk = [("receive", None, "motcua.anbinh", "submit"),
-            ("register_birth", None, "hotich.anbinh", "submit"),
-            ("sign_birth", None, "chutich.anbinh", "approve"),
-            ("transfer", "health_card", "chuyenvien.bhxh", "done"),
-            ("transfer", "residence", "canbo.ca", "done"),
-            ("compile", None, "hotich.anbinh", "complete"),
-            ("return", None, "motcua.anbinh", "hand_over")]
+    app = create_app(
+        {
+            "ONESTOP_ENV": "testing",
+            "ONESTOP_INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": db_url,
+            "REDIS_URL": None,
+            "SECRET_KEY": "bench",
+            "ONESTOP_SIGNER": "fake",
+            "ONESTOP_EMBEDDED_WORKER": False,
+        }
+    )
+    walk = [
+        ("receive", None, "motcua.anbinh", "submit"),
+        ("register_birth", None, "hotich.anbinh", "submit"),
+        ("sign_birth", None, "chutich.anbinh", "approve"),
+        ("transfer", "health_card", "chuyenvien.bhxh", "done"),
+        ("transfer", "residence", "canbo.ca", "done"),
+        ("compile", None, "hotich.anbinh", "complete"),
+        ("return", None, "motcua.anbinh", "hand_over"),
+    ]
     t0 = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
     pdf = b"%PDF-1.4\n%%EOF\n"
     try:
         with app.app_context():
             db.create_all()
             load_province(password_hash="x")
-            version = publish(load_path(
-                WORKFLOWS_DIR / "1.012658-lien-thong-khai-sinh-thuong-tru-bhyt.yaml")).version
+            version = publish(
+                load_path(WORKFLOWS_DIR / "1.012658-lien-thong-khai-sinh-thuong-tru-bhyt.yaml")
+            ).version
             db.session.commit()
             users = {u.username: u.id for u in db.session.scalars(select(User))}
             agency_id = db.session.scalar(select(Agency.id).where(Agency.key == "XA-AN-BINH"))
-            form = {"child_name": "Bé", "child_birth_date": "2026-11-20", "child_sex": "Nam",
-                    "mother_name": "Mẹ", "residence_address": "Thôn Đông",
-                    "household_head_id": "001090001234"}
+            form = {
+                "child_name": "Bé",
+                "child_birth_date": "2026-11-20",
+                "child_sex": "Nam",
+                "mother_name": "Mẹ",
+                "residence_address": "Thôn Đông",
+                "household_head_id": "001090001234",
+            }
             dossier_ids = []
             for n in range(cases):
                 dossier = lifecycle.submit_online(
-                    db.session.get(User, users["001090001234"]), version, form,
+                    db.session.get(User, users["001090001234"]),
+                    version,
+                    form,
                     [Upload("to_khai_lien_thong", pdf), Upload("giay_chung_sinh", pdf)],
-                    f"bench-{n}", agency_id=agency_id, at=t0)
-                lifecycle.receive(dossier, db.session.get(User, users["motcua.anbinh"]),
-                                  t0 + timedelta(minutes=5))
+                    f"bench-{n}",
+                    agency_id=agency_id,
+                    at=t0,
+                )
+                lifecycle.receive(
+                    dossier, db.session.get(User, users["motcua.anbinh"]), t0 + timedelta(minutes=5)
+                )
                 db.session.commit()
                 dossier_ids.append(dossier.id)
             saved = {name: list(handlers) for name, handlers in events._handlers.items()}
@@ -230,10 +264,17 @@ def run_persisted(url: str | None, cases: int, *, mute: bool = False) -> tuple[s
                     from onestop.domain.dossiers.models import Dossier
 
                     dossier = db.session.get(Dossier, dossier_id)
-                    task = next(t for t in runtime.open_tasks(dossier)
-                                if t.step_id == step and t.branch == branch)
-                    runtime.act(task, db.session.get(User, users[username]), action,
-                                at=t0 + timedelta(hours=1 + n))
+                    task = next(
+                        t
+                        for t in runtime.open_tasks(dossier)
+                        if t.step_id == step and t.branch == branch
+                    )
+                    runtime.act(
+                        task,
+                        db.session.get(User, users[username]),
+                        action,
+                        at=t0 + timedelta(hours=1 + n),
+                    )
                     db.session.commit()
                     moves += 1
             rate = moves / (time.perf_counter() - started)
@@ -266,8 +307,12 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="in-memory cases per engine")
     parser.add_argument("--persisted", type=int, default=30, help="dossiers walked per database")
-    parser.add_argument("--pg", default=os.environ.get(
-        "ONESTOP_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "ONESTOP_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
     args = parser.parse_args(argv)
 
     definition = bench_definition()
@@ -277,20 +322,29 @@ def main(argv=None) -> None:
     spiff = run_spiff(max(args.cases // 4, 50))
     print(f"in memory, 6 tasks with one parallel split, {args.cases} cases:")
     print(f"  onestop engine     {ours:12,.0f} transitions/s")
-    print(f"  naive baseline     {naive:12,.0f} transitions/s   onestop/naive = {ours / naive:.1f}x")
+    print(
+        f"  naive baseline     {naive:12,.0f} transitions/s   onestop/naive = {ours / naive:.1f}x"
+    )
     if spiff is None:
         print("  SpiffWorkflow      not installed (pip install spiffworkflow)")
     else:
-        print(f"  SpiffWorkflow      {spiff:12,.0f} transitions/s   onestop/Spiff = {ours / spiff:.1f}x"
-              f"  (goal >= 5x)")
+        print(
+            f"  SpiffWorkflow      {spiff:12,.0f} transitions/s   "
+            f"onestop/Spiff = {ours / spiff:.1f}x"
+            f"  (goal >= 5x)"
+        )
     if args.persisted:
         targets = [None] + ([args.pg] if args.pg and _pg_reachable(args.pg) else [])
         for url in targets:
             for mute in (False, True):
                 label, rate = run_persisted(url, args.persisted, mute=mute)
-                who = "engine only, subscribers muted" if mute else "with every feature's subscribers"
-                print(f"persisted {label:10} ({who}; runtime.act + transition + audit + commit, "
-                      f"{args.persisted} dossiers x 7): {rate:,.0f} transitions/s")
+                who = (
+                    "engine only, subscribers muted" if mute else "with every feature's subscribers"
+                )
+                print(
+                    f"persisted {label:10} ({who}; runtime.act + transition + audit + commit, "
+                    f"{args.persisted} dossiers x 7): {rate:,.0f} transitions/s"
+                )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ THREADS = 8
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """A separate app on its own fresh database, whose threads commit for real."""
-    from onestop.seed.org import load_province
     from tests_support_app import make_app
+
+    from onestop.seed.org import load_province
 
     url = os.environ.get("ONESTOP_TEST_DATABASE_URL")
     name = None
@@ -68,10 +69,19 @@ def new_dossier(key: str, agency="XA-AN-BINH"):
     from onestop.domain.org.models import Agency
     from onestop.domain.procedures.models import Procedure
 
-    version = db.session.scalar(select(Procedure).where(Procedure.code == "1.001193")).current_version
+    version = db.session.scalar(
+        select(Procedure).where(Procedure.code == "1.001193")
+    ).current_version
     agency_id = db.session.scalar(select(Agency.id).where(Agency.key == agency))
-    return lifecycle.submit_online(user("001090001234"), version, KHAI_SINH_FORM, khai_sinh_parts(),
-                                   key, agency_id=agency_id, at=T0)
+    return lifecycle.submit_online(
+        user("001090001234"),
+        version,
+        KHAI_SINH_FORM,
+        khai_sinh_parts(),
+        key,
+        agency_id=agency_id,
+        at=T0,
+    )
 
 
 def run_together(app, work, count=THREADS):
@@ -117,8 +127,13 @@ def test_two_officers_acting_on_one_task_exactly_one_wins(live):
         from onestop.domain.workflow import runtime
         from onestop.domain.workflow.models import Task
 
-        return runtime.act(db.session.get(Task, task_id), user("motcua.anbinh"), "submit",
-                           comment=f"officer {i}", at=T0 + 2 * H).id
+        return runtime.act(
+            db.session.get(Task, task_id),
+            user("motcua.anbinh"),
+            "submit",
+            comment=f"officer {i}",
+            at=T0 + 2 * H,
+        ).id
 
     results = run_together(live, work)
     wins = [r for r in results if isinstance(r, int)]
@@ -128,9 +143,15 @@ def test_two_officers_acting_on_one_task_exactly_one_wins(live):
     with live.app_context():
         from onestop.domain.workflow.models import Task, Transition
 
-        assert db.session.scalar(select(Task.step_id).where(
-            Task.dossier_id == dossier_id, Task.state == "open")) == "appraise"
-        moves = db.session.scalars(select(Transition).where(Transition.dossier_id == dossier_id)).all()
+        assert (
+            db.session.scalar(
+                select(Task.step_id).where(Task.dossier_id == dossier_id, Task.state == "open")
+            )
+            == "appraise"
+        )
+        moves = db.session.scalars(
+            select(Transition).where(Transition.dossier_id == dossier_id)
+        ).all()
         assert len(moves) == 1
 
 

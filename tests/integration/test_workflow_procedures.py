@@ -16,50 +16,71 @@ from onestop.extensions import db
 
 H = timedelta(hours=1)
 DESKS = {"XA-AN-BINH": "motcua.anbinh", "UBND-TINH": "motcua.tinh"}
-SAMPLE = {"text": "Giá trị thử", "textarea": "Nội dung", "date": "2026-11-20",
-          "bool": False, "email": "a@example.vn", "phone": "0912345678", "id_number": "001090001234"}
+SAMPLE = {
+    "text": "Giá trị thử",
+    "textarea": "Nội dung",
+    "date": "2026-11-20",
+    "bool": False,
+    "email": "a@example.vn",
+    "phone": "0912345678",
+    "id_number": "001090001234",
+}
 
 WALKS = {
-    "1.001193": [("receive", None, "motcua.anbinh", "submit"),
-                 ("appraise", None, "hotich.anbinh", "submit"),
-                 ("decide", None, "chutich.anbinh", "approve"),
-                 ("return", None, "motcua.anbinh", "hand_over")],
-    "1.012658": [("receive", None, "motcua.anbinh", "submit"),
-                 ("register_birth", None, "hotich.anbinh", "submit"),
-                 ("sign_birth", None, "chutich.anbinh", "approve"),
-                 ("transfer", "health_card", "chuyenvien.bhxh", "done"),
-                 ("transfer", "residence", "canbo.ca", "done"),
-                 ("compile", None, "hotich.anbinh", "complete"),
-                 ("return", None, "motcua.anbinh", "hand_over")],
-    "1.004227": [("receive", None, "motcua.tinh", "submit"),
-                 ("appraise", None, "chuyenvien.tcbc", "submit"),
-                 ("finance", None, "chuyenvien.stc", "agree"),
-                 ("review", None, "truongphong.tcbc", "submit"),
-                 ("propose", None, "giamdoc.snv", "submit"),
-                 ("decide", None, "giamdoc.snv", "approve"),  # TUQ. Chủ tịch UBND tỉnh
-                 ("return", None, "motcua.tinh", "hand_over")],
-    "1.001055": [("receive", None, "motcua.tinh", "submit"),
-                 ("appraise", None, "chuyenvien.btg", "submit"),
-                 ("decide", None, "truongban.btg", "approve"),  # TUQ. Giám đốc Sở Nội vụ
-                 ("return", None, "motcua.tinh", "hand_over")],
-    "1.003918": [("receive", None, "motcua.tinh", "submit"),
-                 ("appraise", None, "chuyenvien.tcbc", "submit"),
-                 ("consult", "justice", "chuyenvien.hctp", "agree"),
-                 ("consult", "finance", "chuyenvien.stc", "object"),
-                 ("review", None, "truongphong.tcbc", "submit"),
-                 ("propose", None, "giamdoc.snv", "submit"),
-                 ("decide", None, "chutich.tinh", "approve"),
-                 ("return", None, "motcua.tinh", "hand_over")],
-    "2.000488": [("receive", None, "motcua.tinh", "submit"),
-                 ("verify", None, "chuyenvien.lltp", "submit"),
-                 ("police", None, "canbo.ca", "reply"),
-                 ("review", None, "truongphong.lltp", "submit"),
-                 ("decide", None, "giamdoc.stp", "approve"),
-                 ("return", None, "motcua.tinh", "hand_over")],
+    "1.001193": [
+        ("receive", None, "motcua.anbinh", "submit"),
+        ("appraise", None, "hotich.anbinh", "submit"),
+        ("decide", None, "chutich.anbinh", "approve"),
+        ("return", None, "motcua.anbinh", "hand_over"),
+    ],
+    "1.012658": [
+        ("receive", None, "motcua.anbinh", "submit"),
+        ("register_birth", None, "hotich.anbinh", "submit"),
+        ("sign_birth", None, "chutich.anbinh", "approve"),
+        ("transfer", "health_card", "chuyenvien.bhxh", "done"),
+        ("transfer", "residence", "canbo.ca", "done"),
+        ("compile", None, "hotich.anbinh", "complete"),
+        ("return", None, "motcua.anbinh", "hand_over"),
+    ],
+    "1.004227": [
+        ("receive", None, "motcua.tinh", "submit"),
+        ("appraise", None, "chuyenvien.tcbc", "submit"),
+        ("finance", None, "chuyenvien.stc", "agree"),
+        ("review", None, "truongphong.tcbc", "submit"),
+        ("propose", None, "giamdoc.snv", "submit"),
+        ("decide", None, "giamdoc.snv", "approve"),  # TUQ. Chủ tịch UBND tỉnh
+        ("return", None, "motcua.tinh", "hand_over"),
+    ],
+    "1.001055": [
+        ("receive", None, "motcua.tinh", "submit"),
+        ("appraise", None, "chuyenvien.btg", "submit"),
+        ("decide", None, "truongban.btg", "approve"),  # TUQ. Giám đốc Sở Nội vụ
+        ("return", None, "motcua.tinh", "hand_over"),
+    ],
+    "1.003918": [
+        ("receive", None, "motcua.tinh", "submit"),
+        ("appraise", None, "chuyenvien.tcbc", "submit"),
+        ("consult", "justice", "chuyenvien.hctp", "agree"),
+        ("consult", "finance", "chuyenvien.stc", "object"),
+        ("review", None, "truongphong.tcbc", "submit"),
+        ("propose", None, "giamdoc.snv", "submit"),
+        ("decide", None, "chutich.tinh", "approve"),
+        ("return", None, "motcua.tinh", "hand_over"),
+    ],
+    "2.000488": [
+        ("receive", None, "motcua.tinh", "submit"),
+        ("verify", None, "chuyenvien.lltp", "submit"),
+        ("police", None, "canbo.ca", "reply"),
+        ("review", None, "truongphong.lltp", "submit"),
+        ("decide", None, "giamdoc.stp", "approve"),
+        ("return", None, "motcua.tinh", "hand_over"),
+    ],
 }
 OVERRIDES = {"1.003918": {"founding_members": 60}}
-DELEGATIONS = {"1.004227": ("UBND-TINH", "chairman", "SNV", "director"),
-               "1.001055": ("SNV", "director", "BTG", "head")}
+DELEGATIONS = {
+    "1.004227": ("UBND-TINH", "chairman", "SNV", "director"),
+    "1.001055": ("SNV", "director", "BTG", "head"),
+}
 
 
 def sample_form(definition: dict) -> dict:
@@ -76,10 +97,13 @@ def sample_form(definition: dict) -> dict:
 
 def submit(version, citizen, demo_org, key="k"):
     definition = version.definition
-    parts = [Upload(p["code"], PDF, f"{p['code']}.pdf") for p in definition["parts"] if p["required"]]
+    parts = [
+        Upload(p["code"], PDF, f"{p['code']}.pdf") for p in definition["parts"] if p["required"]
+    ]
     agency = demo_org.agency(definition["agencies"][0])
-    return lifecycle.submit_online(citizen, version, sample_form(definition), parts, key,
-                                   agency_id=agency.id, at=T0), DESKS[agency.key]
+    return lifecycle.submit_online(
+        citizen, version, sample_form(definition), parts, key, agency_id=agency.id, at=T0
+    ), DESKS[agency.key]
 
 
 def delegate(demo_org, code):
@@ -87,10 +111,17 @@ def delegate(demo_org, code):
 
     agency, position, to_agency, to_position = DELEGATIONS[code]
     return delegate_authority(
-        demo_org.user("admin"), kind="TUQ", delegator_position=demo_org.position(agency, position),
-        delegate_position=demo_org.position(to_agency, to_position), procedure_codes=[code],
-        basis_number="15/QĐ-UBND", basis_date=date(2026, 1, 5), valid_from=T0 - 24 * H,
-        valid_to=T0 + 365 * 24 * H, at=T0 - 24 * H)
+        demo_org.user("admin"),
+        kind="TUQ",
+        delegator_position=demo_org.position(agency, position),
+        delegate_position=demo_org.position(to_agency, to_position),
+        procedure_codes=[code],
+        basis_number="15/QĐ-UBND",
+        basis_date=date(2026, 1, 5),
+        valid_from=T0 - 24 * H,
+        valid_to=T0 + 365 * 24 * H,
+        at=T0 - 24 * H,
+    )
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yaml")), ids=lambda p: p.name[:8])
@@ -103,8 +134,9 @@ def test_every_shipped_procedure_walks_from_submission_to_return(path, demo_org,
     lifecycle.receive(dossier, demo_org.user(desk), T0 + H)
     assert dossier.code and dossier.due_at
     for n, (step, branch, user, action) in enumerate(WALKS[code]):
-        transition = runtime.act(open_task(dossier, step, branch), demo_org.user(user), action,
-                                 at=T0 + (2 + n) * H)
+        transition = runtime.act(
+            open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H
+        )
         if step == "decide" and delegation is not None:
             assert transition.delegation_id == delegation.id
     assert dossier.status == "returned"
@@ -120,11 +152,16 @@ def test_parallel_join_all_waits_for_every_agency(demo_org, citizen):
     dossier, desk = submit(version, citizen, demo_org)
     lifecycle.receive(dossier, demo_org.user(desk), T0 + H)
     for n, (step, branch, user, action) in enumerate(WALKS["1.012658"][:3]):
-        runtime.act(open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H)
+        runtime.act(
+            open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H
+        )
     branches = {t.branch: t for t in runtime.open_tasks(dossier)}
     assert set(branches) == {"residence", "health_card"}
     assert branches["residence"].agency.key == "CA" and branches["residence"].budget_minutes == 1440
-    assert branches["health_card"].agency.key == "BHXH" and branches["health_card"].budget_minutes == 960
+    assert (
+        branches["health_card"].agency.key == "BHXH"
+        and branches["health_card"].budget_minutes == 960
+    )
     assert branches["residence"].due_at > branches["health_card"].due_at  # own due times
     runtime.act(branches["health_card"], demo_org.user("chuyenvien.bhxh"), "done", at=T0 + 6 * H)
     assert [t.step_id for t in runtime.open_tasks(dossier)] == ["transfer"]
@@ -138,10 +175,17 @@ def test_a_branch_can_refuse_the_whole_dossier(demo_org, citizen):
     dossier, desk = submit(version, citizen, demo_org)
     lifecycle.receive(dossier, demo_org.user(desk), T0 + H)
     for n, (step, branch, user, action) in enumerate(WALKS["1.012658"][:3]):
-        runtime.act(open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H)
+        runtime.act(
+            open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H
+        )
     other = open_task(dossier, "transfer", "health_card")
-    runtime.act(open_task(dossier, "transfer", "residence"), demo_org.user("canbo.ca"), "deny",
-                "Địa chỉ thường trú không hợp pháp", at=T0 + 6 * H)
+    runtime.act(
+        open_task(dossier, "transfer", "residence"),
+        demo_org.user("canbo.ca"),
+        "deny",
+        "Địa chỉ thường trú không hợp pháp",
+        at=T0 + 6 * H,
+    )
     assert dossier.status == "refused" and other.state == "cancelled"
 
 
@@ -155,8 +199,9 @@ def test_guard_routes_small_associations_past_the_consultation(demo_org, citizen
         OVERRIDES["1.003918"] = {"founding_members": 60}
     lifecycle.receive(dossier, demo_org.user(desk), T0 + H)
     runtime.act(open_task(dossier, "receive"), demo_org.user(desk), "submit", at=T0 + 2 * H)
-    runtime.act(open_task(dossier, "appraise"), demo_org.user("chuyenvien.tcbc"), "submit",
-                at=T0 + 3 * H)
+    runtime.act(
+        open_task(dossier, "appraise"), demo_org.user("chuyenvien.tcbc"), "submit", at=T0 + 3 * H
+    )
     assert [t.step_id for t in runtime.open_tasks(dossier)] == ["review"]
 
 
@@ -168,12 +213,16 @@ def test_without_delegation_the_director_cannot_decide_for_the_chairman(demo_org
     dossier, desk = submit(version, citizen, demo_org)
     lifecycle.receive(dossier, demo_org.user(desk), T0 + H)
     for n, (step, branch, user, action) in enumerate(WALKS["1.004227"][:5]):
-        runtime.act(open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H)
+        runtime.act(
+            open_task(dossier, step, branch), demo_org.user(user), action, at=T0 + (2 + n) * H
+        )
     with pytest.raises(Forbidden):
-        runtime.act(open_task(dossier, "decide"), demo_org.user("giamdoc.snv"), "approve",
-                    at=T0 + 8 * H)
-    transition = runtime.act(open_task(dossier, "decide"), demo_org.user("chutich.tinh"),
-                             "approve", at=T0 + 8 * H)
+        runtime.act(
+            open_task(dossier, "decide"), demo_org.user("giamdoc.snv"), "approve", at=T0 + 8 * H
+        )
+    transition = runtime.act(
+        open_task(dossier, "decide"), demo_org.user("chutich.tinh"), "approve", at=T0 + 8 * H
+    )
     assert transition.delegation_id is None and dossier.status == "processed"
 
 

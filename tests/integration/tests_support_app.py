@@ -8,9 +8,14 @@ def make_app(tmp_path_factory, **overrides):
     from onestop import create_app
 
     settings = {
-        "ONESTOP_ENV": "testing", "TESTING": True, "ONESTOP_INSTANCE_PATH": str(instance),
-        "ONESTOP_STORAGE_PATH": str(instance / "files"), "REDIS_URL": None,
-        "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret", "ONESTOP_SIGNER": "fake",
+        "ONESTOP_ENV": "testing",
+        "TESTING": True,
+        "ONESTOP_INSTANCE_PATH": str(instance),
+        "ONESTOP_STORAGE_PATH": str(instance / "files"),
+        "REDIS_URL": None,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "ONESTOP_SIGNER": "fake",
         "ONESTOP_EMBEDDED_WORKER": False,
     }
     settings.update(overrides)

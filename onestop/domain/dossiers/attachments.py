@@ -32,8 +32,9 @@ def as_upload(item) -> Upload:
     if isinstance(item, Upload):
         return item
     if isinstance(item, dict) and "code" in item and isinstance(item.get("data"), bytes):
-        return Upload(item["code"], item["data"], item.get("filename"),
-                      item.get("copy_kind", "electronic"))
+        return Upload(
+            item["code"], item["data"], item.get("filename"), item.get("copy_kind", "electronic")
+        )
     raise DomainError("each part must give its part code and the file bytes", field="parts")
 
 
@@ -42,7 +43,9 @@ def safe_filename(name: str | None) -> str | None:
     if not name:
         return None
     base = PureWindowsPath(PurePosixPath(name).name).name
-    base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C")
+    base = "".join(
+        c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C"
+    )
     base = re.sub(r"^\.+", "", base).strip()
     return base[:255] or None
 
@@ -55,19 +58,28 @@ def attach(dossier, spec: dict, upload: Upload) -> DossierPart:
     if not upload.data:
         raise DomainError(f"«{spec['name']}»: the file is empty", field=spec["code"])
     if len(upload.data) > limit_mb * 1024 * 1024:
-        raise DomainError(f"«{spec['name']}»: the file is larger than {limit_mb} MB",
-                          field=spec["code"])
+        raise DomainError(
+            f"«{spec['name']}»: the file is larger than {limit_mb} MB", field=spec["code"]
+        )
     media_type = detect_media_type(upload.data)
     if media_type not in spec.get("accept", []):
-        raise DomainError(f"«{spec['name']}»: a {media_type} file is not accepted; send "
-                          f"{', '.join(spec.get('accept', []))}", field=spec["code"])
+        raise DomainError(
+            f"«{spec['name']}»: a {media_type} file is not accepted; send "
+            f"{', '.join(spec.get('accept', []))}",
+            field=spec["code"],
+        )
     digest = hashlib.sha256(upload.data).hexdigest()
     if db.session.get(Blob, digest) is None:
         storage().put(upload.data)
         db.session.add(Blob(sha256=digest, size=len(upload.data), media_type=media_type))
-    part = DossierPart(dossier=dossier, part_code=spec["code"], name=spec["name"],
-                       blob_sha256=digest, filename=safe_filename(upload.filename),
-                       copy_kind=upload.copy_kind)
+    part = DossierPart(
+        dossier=dossier,
+        part_code=spec["code"],
+        name=spec["name"],
+        blob_sha256=digest,
+        filename=safe_filename(upload.filename),
+        copy_kind=upload.copy_kind,
+    )
     db.session.add(part)
     return part
 
@@ -78,8 +90,10 @@ def attach_all(dossier, part_specs: list[dict], uploads, *, require_all: bool) -
     uploads = [as_upload(item) for item in uploads or []]
     for upload in uploads:
         if upload.code not in specs:
-            raise DomainError(f"'{upload.code}' is not a part of this procedure; parts: "
-                              f"{', '.join(specs)}", field="parts")
+            raise DomainError(
+                f"'{upload.code}' is not a part of this procedure; parts: {', '.join(specs)}",
+                field="parts",
+            )
     if require_all:
         given = {upload.code for upload in uploads}
         for spec in part_specs:

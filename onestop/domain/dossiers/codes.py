@@ -16,9 +16,11 @@ def next_sequence(agency_id: int, day: str) -> int:
     """Take the next number of the agency's day counter; concurrent callers wait on the row lock."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(insert(DossierCodeSequence)
-                       .values(agency_id=agency_id, day=day, last_value=0)
-                       .on_conflict_do_nothing())
+    db.session.execute(
+        insert(DossierCodeSequence)
+        .values(agency_id=agency_id, day=day, last_value=0)
+        .on_conflict_do_nothing()
+    )
     # SELECT ... FOR UPDATE on PostgreSQL; SQLite already serialises writers (BEGIN IMMEDIATE).
     current = db.session.execute(
         select(DossierCodeSequence.last_value)

@@ -8,13 +8,24 @@ its subscriber module by appending its dotted path to SUBSCRIBERS (imported on f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from importlib import import_module
-from typing import Callable
 
 EVENTS = (
-    "submitted", "received", "supplement_requested", "supplement_completed", "refused",
-    "withdrawn", "cancelled", "suspended", "resumed", "processed", "returned", "apologised",
-    "step_done", "rated",
+    "submitted",
+    "received",
+    "supplement_requested",
+    "supplement_completed",
+    "refused",
+    "withdrawn",
+    "cancelled",
+    "suspended",
+    "resumed",
+    "processed",
+    "returned",
+    "apologised",
+    "step_done",
+    "rated",
 )
 
 # Dotted module paths whose import registers subscribers, e.g. "onestop.domain.documents.papers".

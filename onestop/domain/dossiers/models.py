@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onestop.extensions import db
 from onestop.infra.db import UTCDateTime, utcnow
 
 STATUSES = (
-    "draft", "submitted", "received", "processing", "supplement_requested", "suspended",
-    "processed", "returned", "refused", "withdrawn", "cancelled",
+    "draft",
+    "submitted",
+    "received",
+    "processing",
+    "supplement_requested",
+    "suspended",
+    "processed",
+    "returned",
+    "refused",
+    "withdrawn",
+    "cancelled",
 )
 OPEN_STATUSES = ("submitted", "received", "processing", "supplement_requested", "suspended")
 CHANNELS = ("online", "desk", "post")
@@ -29,11 +47,16 @@ class Dossier(db.Model):
         # supplement, refused at the desk, or abandoned.
         CheckConstraint("code IS NOT NULL OR received_at IS NULL", name="code_once_received"),
         CheckConstraint("received_at IS NULL OR due_at IS NOT NULL", name="due_once_received"),
-        CheckConstraint("status NOT IN ('refused', 'withdrawn', 'cancelled', 'returned') "
-                        "OR finished_at IS NOT NULL", name="finished_at"),
+        CheckConstraint(
+            "status NOT IN ('refused', 'withdrawn', 'cancelled', 'returned') "
+            "OR finished_at IS NOT NULL",
+            name="finished_at",
+        ),
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
-        CheckConstraint("status NOT IN ('processed', 'returned') OR processed_at IS NOT NULL",
-                        name="processed_at"),
+        CheckConstraint(
+            "status NOT IN ('processed', 'returned') OR processed_at IS NOT NULL",
+            name="processed_at",
+        ),
         CheckConstraint("status <> 'returned' OR returned_at IS NOT NULL", name="returned_at"),
         CheckConstraint("supplement_count >= 0", name="supplement_count"),
         UniqueConstraint("applicant_id", "idempotency_key"),
@@ -43,7 +66,9 @@ class Dossier(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), unique=True)
-    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"), index=True)
+    procedure_version_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_versions.id"), index=True
+    )
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     receiving_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     channel: Mapped[str] = mapped_column(String(10))
@@ -117,12 +142,15 @@ class DossierPart(db.Model):
 
     __tablename__ = "dossier_parts"
     __table_args__ = (
-        CheckConstraint("copy_kind IN ('original', 'copy', 'certified_copy', 'electronic')",
-                        name="copy_kind"),
+        CheckConstraint(
+            "copy_kind IN ('original', 'copy', 'certified_copy', 'electronic')", name="copy_kind"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
     part_code: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(255))
     blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))

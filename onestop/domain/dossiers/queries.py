@@ -36,9 +36,14 @@ def dossier_by_code(code: str) -> Dossier:
 
 def dossiers_of(applicant, *, limit: int = 100) -> list[Dossier]:
     """The applicant's dossiers, newest first."""
-    return list(db.session.scalars(select(Dossier).where(Dossier.applicant_id == applicant.id)
-                                   .order_by(Dossier.created_at.desc(), Dossier.id.desc())
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Dossier)
+            .where(Dossier.applicant_id == applicant.id)
+            .order_by(Dossier.created_at.desc(), Dossier.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def step_name(dossier, step_ref: str | None) -> str:
@@ -59,10 +64,17 @@ def current_steps(dossier) -> list[dict]:
     """The open steps: name, agency, unit, assignee and own due time."""
     from onestop.domain.workflow.runtime import open_tasks
 
-    return [{"task": task, "name": step_name(dossier, _ref(task)),
-             "agency": task.agency.display_name, "unit": task.unit.name if task.unit else None,
-             "assignee": task.assignee.full_name if task.assignee else None, "due_at": task.due_at}
-            for task in open_tasks(dossier)]
+    return [
+        {
+            "task": task,
+            "name": step_name(dossier, _ref(task)),
+            "agency": task.agency.display_name,
+            "unit": task.unit.name if task.unit else None,
+            "assignee": task.assignee.full_name if task.assignee else None,
+            "due_at": task.due_at,
+        }
+        for task in open_tasks(dossier)
+    ]
 
 
 def _ref(task) -> str:
@@ -75,40 +87,73 @@ def timeline(dossier) -> list[TimelineEntry]:
 
     entries: list[TimelineEntry] = []
     if dossier.submitted_at:
-        entries.append(TimelineEntry(dossier.submitted_at, "submitted", "Nộp hồ sơ",
-                                     dossier.applicant_name))
+        entries.append(
+            TimelineEntry(dossier.submitted_at, "submitted", "Nộp hồ sơ", dossier.applicant_name)
+        )
     if dossier.received_at:
-        entries.append(TimelineEntry(dossier.received_at, "received", "Tiếp nhận hồ sơ",
-                                     _name(dossier.received_by_id)))
-    moves = db.session.scalars(select(Transition).where(Transition.dossier_id == dossier.id)
-                               .order_by(Transition.at, Transition.id)).all()
+        entries.append(
+            TimelineEntry(
+                dossier.received_at, "received", "Tiếp nhận hồ sơ", _name(dossier.received_by_id)
+            )
+        )
+    moves = db.session.scalars(
+        select(Transition)
+        .where(Transition.dossier_id == dossier.id)
+        .order_by(Transition.at, Transition.id)
+    ).all()
     for move in moves:
         task = move.task
-        entries.append(TimelineEntry(
-            move.at, "step", f"{step_name(dossier, move.from_step)}: {move.action}",
-            move.actor.full_name if move.actor else None,
-            task.unit.name if task and task.unit else None, move.comment,
-            task.result if task and move.action != "reassign" else None))
+        entries.append(
+            TimelineEntry(
+                move.at,
+                "step",
+                f"{step_name(dossier, move.from_step)}: {move.action}",
+                move.actor.full_name if move.actor else None,
+                task.unit.name if task and task.unit else None,
+                move.comment,
+                task.result if task and move.action != "reassign" else None,
+            )
+        )
     for pause in dossier.pauses:
         kind = "supplement" if pause.kind == "supplement" else "suspension"
-        entries.append(TimelineEntry(pause.started_at, f"{kind}_requested",
-                                     "Yêu cầu bổ sung hồ sơ" if kind == "supplement"
-                                     else "Tạm dừng giải quyết", _name(pause.requested_by_id),
-                                     comment=pause.reason))
+        entries.append(
+            TimelineEntry(
+                pause.started_at,
+                f"{kind}_requested",
+                "Yêu cầu bổ sung hồ sơ" if kind == "supplement" else "Tạm dừng giải quyết",
+                _name(pause.requested_by_id),
+                comment=pause.reason,
+            )
+        )
         if pause.ended_at:
-            entries.append(TimelineEntry(pause.ended_at, f"{kind}_completed",
-                                         "Đã bổ sung hồ sơ" if kind == "supplement"
-                                         else "Tiếp tục giải quyết"))
-    ends = {"processed": (dossier.processed_at, "Đã có kết quả"),
-            "returned": (dossier.returned_at, "Đã trả kết quả")}
+            entries.append(
+                TimelineEntry(
+                    pause.ended_at,
+                    f"{kind}_completed",
+                    "Đã bổ sung hồ sơ" if kind == "supplement" else "Tiếp tục giải quyết",
+                )
+            )
+    ends = {
+        "processed": (dossier.processed_at, "Đã có kết quả"),
+        "returned": (dossier.returned_at, "Đã trả kết quả"),
+    }
     for kind, (at, label) in ends.items():
         if at:
             entries.append(TimelineEntry(at, kind, label))
     if dossier.status in ("refused", "withdrawn", "cancelled") and dossier.finished_at:
-        labels = {"refused": "Từ chối", "withdrawn": "Dừng giải quyết theo yêu cầu",
-                  "cancelled": "Hủy hồ sơ"}
-        entries.append(TimelineEntry(dossier.finished_at, dossier.status, labels[dossier.status],
-                                     comment=dossier.outcome_reason))
+        labels = {
+            "refused": "Từ chối",
+            "withdrawn": "Dừng giải quyết theo yêu cầu",
+            "cancelled": "Hủy hồ sơ",
+        }
+        entries.append(
+            TimelineEntry(
+                dossier.finished_at,
+                dossier.status,
+                labels[dossier.status],
+                comment=dossier.outcome_reason,
+            )
+        )
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -116,14 +161,22 @@ def control_sheet(dossier) -> list[dict]:
     """Form 06 rows: each hand-over with from, to, time, the step's result and a note."""
     from onestop.domain.workflow.models import Transition
 
-    moves = db.session.scalars(select(Transition).where(
-        Transition.dossier_id == dossier.id, Transition.action != "reassign")
-        .order_by(Transition.at, Transition.id)).all()
-    return [{"at": m.at, "from": step_name(dossier, m.from_step),
-             "to": ", ".join(step_name(dossier, t) for t in (m.to_steps or [])),
-             "actor": m.actor.full_name if m.actor else None,
-             "result": m.task.result if m.task else None, "note": m.comment}
-            for m in moves]
+    moves = db.session.scalars(
+        select(Transition)
+        .where(Transition.dossier_id == dossier.id, Transition.action != "reassign")
+        .order_by(Transition.at, Transition.id)
+    ).all()
+    return [
+        {
+            "at": m.at,
+            "from": step_name(dossier, m.from_step),
+            "to": ", ".join(step_name(dossier, t) for t in (m.to_steps or [])),
+            "actor": m.actor.full_name if m.actor else None,
+            "result": m.task.result if m.task else None,
+            "note": m.comment,
+        }
+        for m in moves
+    ]
 
 
 def _name(user_id: int | None) -> str | None:

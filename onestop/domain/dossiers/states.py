@@ -16,8 +16,9 @@ def close_open_tasks(dossier, at: datetime, why: str) -> list:
     """Cancel the dossier's open tasks (the clock has ended); returns them."""
     from onestop.domain.workflow.models import Task
 
-    tasks = list(db.session.scalars(select(Task).where(
-        Task.dossier_id == dossier.id, Task.state == "open")))
+    tasks = list(
+        db.session.scalars(select(Task).where(Task.dossier_id == dossier.id, Task.state == "open"))
+    )
     for task in tasks:
         task.state, task.closed_at, task.outcome = "cancelled", at, f"cancelled:{why}"
     return tasks
@@ -35,9 +36,14 @@ def mark_processed(dossier, actor, at: datetime, *, authorisation=None, task=Non
     """The result is decided: processing time ends here; the result awaits hand-over."""
     dossier.status, dossier.processed_at, dossier.finished_at = "processed", at, at
     db.session.flush()
-    record("dossier:processed", f"dossier:{dossier.code}", actor=actor, at=at,
-           principal_position_id=authorisation.principal_position.id if authorisation else None,
-           delegation_id=authorisation.delegation_id if authorisation else None)
+    record(
+        "dossier:processed",
+        f"dossier:{dossier.code}",
+        actor=actor,
+        at=at,
+        principal_position_id=authorisation.principal_position.id if authorisation else None,
+        delegation_id=authorisation.delegation_id if authorisation else None,
+    )
     events.emit("processed", dossier, actor=actor, authorisation=authorisation, task=task)
 
 
@@ -47,8 +53,14 @@ def finish_refused(dossier, actor, reason: str, at: datetime, *, stage: str) -> 
     close_open_pause(dossier, at)
     dossier.status, dossier.outcome_reason, dossier.finished_at = "refused", reason, at
     db.session.flush()
-    record("dossier:refuse", f"dossier:{dossier.code or dossier.id}", actor=actor, at=at,
-           reason=reason, stage=stage)
+    record(
+        "dossier:refuse",
+        f"dossier:{dossier.code or dossier.id}",
+        actor=actor,
+        at=at,
+        reason=reason,
+        stage=stage,
+    )
     events.emit("refused", dossier, actor=actor, reason=reason, stage=stage)
 
 
@@ -57,6 +69,11 @@ def finish_returned(dossier, actor, at: datetime) -> None:
     close_open_tasks(dossier, at, "returned")
     dossier.status, dossier.returned_at = "returned", at
     db.session.flush()
-    record("dossier:return", f"dossier:{dossier.code}", actor=actor, at=at,
-           method=dossier.return_method)
+    record(
+        "dossier:return",
+        f"dossier:{dossier.code}",
+        actor=actor,
+        at=at,
+        method=dossier.return_method,
+    )
     events.emit("returned", dossier, actor=actor, method=dossier.return_method)

@@ -17,8 +17,9 @@ def _text(spec: dict, value) -> str:
         raise DomainError(f"«{spec['label']}» must be text", field=spec["name"])
     value = value.strip()
     if spec.get("max_length") and len(value) > spec["max_length"]:
-        raise DomainError(f"«{spec['label']}» is longer than {spec['max_length']} characters",
-                          field=spec["name"])
+        raise DomainError(
+            f"«{spec['label']}» is longer than {spec['max_length']} characters", field=spec["name"]
+        )
     return value
 
 
@@ -34,8 +35,10 @@ def _clean(spec: dict, value):
         except (TypeError, ValueError):
             raise DomainError(f"«{label}» must be a number", field=name) from None
         if "min" in spec and number < spec["min"] or "max" in spec and number > spec["max"]:
-            raise DomainError(f"«{label}» must be between {spec.get('min', '…')} and "
-                              f"{spec.get('max', '…')}", field=name)
+            raise DomainError(
+                f"«{label}» must be between {spec.get('min', '…')} and {spec.get('max', '…')}",
+                field=name,
+            )
         return int(number) if number.is_integer() else number
     if kind == "date":
         try:
@@ -54,8 +57,11 @@ def _clean(spec: dict, value):
         if str(value).lower() in ("false", "0", "no", "off", ""):
             return False
         raise DomainError(f"«{label}» must be yes or no", field=name)
-    pattern, what = {"email": (_EMAIL, "an e-mail address"), "phone": (_PHONE, "a phone number"),
-                     "id_number": (_ID_NUMBER, "a 9- or 12-digit identity number")}[kind]
+    pattern, what = {
+        "email": (_EMAIL, "an e-mail address"),
+        "phone": (_PHONE, "a phone number"),
+        "id_number": (_ID_NUMBER, "a 9- or 12-digit identity number"),
+    }[kind]
     text = _text(spec, value)
     if not pattern.match(text.replace(" ", "")):
         raise DomainError(f"«{label}» must be {what}", field=name)

@@ -27,7 +27,8 @@ class Procedure(db.Model):
     )
 
     versions: Mapped[list[ProcedureVersion]] = relationship(
-        back_populates="procedure", foreign_keys="ProcedureVersion.procedure_id",
+        back_populates="procedure",
+        foreign_keys="ProcedureVersion.procedure_id",
         order_by="ProcedureVersion.number",
     )
     current_version: Mapped[ProcedureVersion | None] = relationship(

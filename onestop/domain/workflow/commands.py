@@ -16,8 +16,12 @@ def workflows():
 
 @workflows.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False),
-              help="Check names against this org YAML instead of the database.")
+@click.option(
+    "--org",
+    "org_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Check names against this org YAML instead of the database.",
+)
 @with_appcontext
 def validate_command(paths, org_file):
     """Validate definition files; exit status 1 when any has a problem."""
@@ -45,10 +49,9 @@ def validate_command(paths, org_file):
 @with_appcontext
 def load_command(paths):
     """Publish definition files; a new version only where the content changed. All or nothing."""
+    from onestop.domain import DomainError
     from onestop.domain.procedures.publish import publish_paths
     from onestop.extensions import db
-
-    from onestop.domain import DomainError
 
     try:
         results = publish_paths(paths)

@@ -56,7 +56,9 @@ def parse_budget(text: str) -> int:
 
 def content_hash(raw: dict) -> str:
     """The sha256 of the parsed content, so comments and layout do not make a new version."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    canonical = json.dumps(
+        raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -66,7 +68,9 @@ def load_path(path: str | Path, org: OrgDirectory | None = None) -> LoadedDefini
     try:
         source = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DefinitionError([Problem(str(path), "(file)", f"cannot be read: {exc.strerror}")])
+        raise DefinitionError(
+            [Problem(str(path), "(file)", f"cannot be read: {exc.strerror}")]
+        ) from None
     return load_text(source, str(path), org)
 
 
@@ -77,16 +81,32 @@ def load_text(source: str, file: str, org: OrgDirectory | None = None) -> Loaded
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"
-        raise DefinitionError([Problem(file, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"
-                                       "; fix the indentation or quoting there")])
+        raise DefinitionError(
+            [
+                Problem(
+                    file,
+                    where,
+                    f"is not valid YAML: {getattr(exc, 'problem', exc)}"
+                    "; fix the indentation or quoting there",
+                )
+            ]
+        ) from None
     if not isinstance(raw, dict):
-        raise DefinitionError([Problem(file, "(top)", "must be a mapping of keys such as code, "
-                                       "name, steps; see docs/workflows.md")])
+        raise DefinitionError(
+            [
+                Problem(
+                    file,
+                    "(top)",
+                    "must be a mapping of keys such as code, name, steps; see docs/workflows.md",
+                )
+            ]
+        )
     try:
         data = Definition().load(raw)
     except ValidationError as exc:
-        raise DefinitionError([Problem(file, path, message)
-                               for path, message in flatten(exc.messages)])
+        raise DefinitionError(
+            [Problem(file, path, message) for path, message in flatten(exc.messages)]
+        ) from None
     problems: list[tuple[str, str]] = []
     normalised = normalise(data, problems)
     if not problems:
@@ -105,8 +125,13 @@ def _budget(text: str, path: str, problems: list) -> int:
     try:
         return parse_budget(text)
     except (DomainError, ValueError, TypeError) as exc:
-        problems.append((path, f"{exc}; a budget is a number of working days, hours or minutes "
-                               "(1d = 8 working hours)"))
+        problems.append(
+            (
+                path,
+                f"{exc}; a budget is a number of working days, hours or minutes "
+                "(1d = 8 working hours)",
+            )
+        )
         return 0
 
 
@@ -129,17 +154,20 @@ def normalise(data: dict, problems: list) -> dict:
             item["branches"] = []
             for b_index, branch in enumerate(step["parallel"]):
                 entry = dict(branch)
-                entry.setdefault("actions", {"done": {"routes": [{"to": JOIN}],
-                                                      "comment_required": False}})
+                entry.setdefault(
+                    "actions", {"done": {"routes": [{"to": JOIN}], "comment_required": False}}
+                )
                 entry["budget_minutes"] = _budget(
-                    branch["budget"], f"steps[{index}].parallel[{b_index}].budget", problems)
+                    branch["budget"], f"steps[{index}].parallel[{b_index}].budget", problems
+                )
                 item["branches"].append(entry)
             item["budget_minutes"] = max(b["budget_minutes"] for b in item["branches"])
         else:
             item["kind"] = "task"
             if "next" in step:
-                item["actions"] = {"submit": {"routes": [{"to": step["next"]}],
-                                              "comment_required": False}}
+                item["actions"] = {
+                    "submit": {"routes": [{"to": step["next"]}], "comment_required": False}
+                }
             item["budget_minutes"] = _budget(step["budget"], f"steps[{index}].budget", problems)
         steps.append(item)
     return {**data, "steps": steps, "legal_minutes": legal_minutes}
@@ -148,9 +176,14 @@ def normalise(data: dict, problems: list) -> dict:
 def iter_routes(definition: dict):
     """Yield (key path, step, branch or None, action name, route) for every route."""
     for index, step in enumerate(definition["steps"]):
-        holders = ([(f"steps[{index}]", None, step)] if step["kind"] == "task" else
-                   [(f"steps[{index}].parallel[{b}]", branch, branch)
-                    for b, branch in enumerate(step["branches"])])
+        holders = (
+            [(f"steps[{index}]", None, step)]
+            if step["kind"] == "task"
+            else [
+                (f"steps[{index}].parallel[{b}]", branch, branch)
+                for b, branch in enumerate(step["branches"])
+            ]
+        )
         for path, branch, holder in holders:
             for action, target in holder.get("actions", {}).items():
                 for r_index, route in enumerate(target["routes"]):
@@ -171,8 +204,13 @@ def check_guards(definition: dict) -> list[tuple[str, str]]:
             problems.append((f"{path}.when", f"guard '{route['when']}' does not parse: {exc}"))
             continue
         for name in sorted(guards.names(node) - known):
-            problems.append((f"{path}.when", f"guard reads '{name}', which is not a form field; "
-                             f"use one of: {', '.join(sorted(known)) or '(the form has no fields)'}"))
+            problems.append(
+                (
+                    f"{path}.when",
+                    f"guard reads '{name}', which is not a form field; "
+                    f"use one of: {', '.join(sorted(known)) or '(the form has no fields)'}",
+                )
+            )
     return problems
 
 
@@ -185,8 +223,13 @@ def check_template(definition: dict) -> list[tuple[str, str]]:
     name = definition["result"]["template"].rsplit("/", 1)[-1].removesuffix(".html")
     if name in RESULT_TEMPLATES:
         return []
-    return [("result.template", f"template '{name}' is not a result template; use one of: "
-             f"{', '.join(RESULT_TEMPLATES)}")]
+    return [
+        (
+            "result.template",
+            f"template '{name}' is not a result template; use one of: "
+            f"{', '.join(RESULT_TEMPLATES)}",
+        )
+    ]
 
 
 def check_org(definition: dict, org: OrgDirectory) -> list[tuple[str, str]]:
@@ -197,26 +240,46 @@ def check_org(definition: dict, org: OrgDirectory) -> list[tuple[str, str]]:
     def agency(key: str, path: str):
         entry = org.agencies.get(key)
         if entry is None:
-            problems.append((path, f"agency '{key}' is not in {org.source}; use one of: "
-                             f"{', '.join(known)}"))
+            problems.append(
+                (path, f"agency '{key}' is not in {org.source}; use one of: {', '.join(known)}")
+            )
         return entry
 
-    receiving = [entry for i, key in enumerate(definition["agencies"])
-                 if (entry := agency(key, f"agencies[{i}]"))]
+    receiving = [
+        entry
+        for i, key in enumerate(definition["agencies"])
+        if (entry := agency(key, f"agencies[{i}]"))
+    ]
     auth = definition["authority"]
-    auth_agencies = ([a for a in [agency(auth["agency"], "authority.agency")] if a]
-                     if auth.get("agency") else receiving)
+    auth_agencies = (
+        [a for a in [agency(auth["agency"], "authority.agency")] if a]
+        if auth.get("agency")
+        else receiving
+    )
     for entry in auth_agencies:
         if auth["position"] not in entry.positions:
-            problems.append(("authority.position", f"position '{auth['position']}' does not exist "
-                             f"in {entry.key}; positions there: {', '.join(sorted(entry.positions))}"))
+            problems.append(
+                (
+                    "authority.position",
+                    f"position '{auth['position']}' does not exist "
+                    f"in {entry.key}; positions there: {', '.join(sorted(entry.positions))}",
+                )
+            )
     for index, step in enumerate(definition["steps"]):
-        holders = ([(f"steps[{index}]", step)] if step["kind"] == "task" else
-                   [(f"steps[{index}].parallel[{b}]", branch)
-                    for b, branch in enumerate(step["branches"])])
+        holders = (
+            [(f"steps[{index}]", step)]
+            if step["kind"] == "task"
+            else [
+                (f"steps[{index}].parallel[{b}]", branch)
+                for b, branch in enumerate(step["branches"])
+            ]
+        )
         for path, holder in holders:
-            entries = ([a for a in [agency(holder["agency"], f"{path}.agency")] if a]
-                       if holder.get("agency") else receiving)
+            entries = (
+                [a for a in [agency(holder["agency"], f"{path}.agency")] if a]
+                if holder.get("agency")
+                else receiving
+            )
             for entry in entries:
                 _check_assignment(holder, entry, path, problems)
     return problems
@@ -225,19 +288,42 @@ def check_org(definition: dict, org: OrgDirectory) -> list[tuple[str, str]]:
 def _check_assignment(holder: dict, entry, path: str, problems: list) -> None:
     unit = holder.get("unit")
     if unit and unit not in entry.units:
-        problems.append((f"{path}.unit", f"unit '{unit}' does not exist in {entry.key}; units "
-                         f"there: {', '.join(sorted(entry.units)) or '(none)'}"))
+        problems.append(
+            (
+                f"{path}.unit",
+                f"unit '{unit}' does not exist in {entry.key}; units "
+                f"there: {', '.join(sorted(entry.units)) or '(none)'}",
+            )
+        )
         return
     if holder.get("position") and holder["position"] not in entry.positions:
-        problems.append((f"{path}.position", f"position '{holder['position']}' does not exist in "
-                         f"{entry.key}; positions there: {', '.join(sorted(entry.positions))}"))
+        problems.append(
+            (
+                f"{path}.position",
+                f"position '{holder['position']}' does not exist in "
+                f"{entry.key}; positions there: {', '.join(sorted(entry.positions))}",
+            )
+        )
     role = holder.get("role")
     if role and role not in entry.roles_in(unit):
         where = f"{entry.key}/{unit}" if unit else entry.key
-        problems.append((f"{path}.role", f"no position in {where} has role '{role}'; roles there: "
-                         f"{', '.join(sorted(entry.roles_in(unit))) or '(none)'}; add such a "
-                         "position or choose another role"))
+        problems.append(
+            (
+                f"{path}.role",
+                f"no position in {where} has role '{role}'; roles there: "
+                f"{', '.join(sorted(entry.roles_in(unit))) or '(none)'}; add such a "
+                "position or choose another role",
+            )
+        )
 
 
-__all__ = ["DefinitionError", "LoadedDefinition", "Problem", "load_path", "load_text", "REFUSE",
-           "RETURNED", "JOIN"]
+__all__ = [
+    "DefinitionError",
+    "LoadedDefinition",
+    "Problem",
+    "load_path",
+    "load_text",
+    "REFUSE",
+    "RETURNED",
+    "JOIN",
+]

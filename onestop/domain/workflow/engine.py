@@ -1,4 +1,4 @@
-"""The engine: how a normalised definition moves tokens (open steps) on an action. Pure, no database.
+"""The engine: how a normalised definition moves tokens (open steps) on an action. Pure, no DB.
 
 A token is `(step_id, branch_id or None)`. The persisted runtime keeps one open Task per token; the
 benchmark runs the same `Instance` in memory.
@@ -46,8 +46,11 @@ class Workflow:
         self.definition = definition
         self.steps = {step["id"]: step for step in definition["steps"]}
         self.first = definition["steps"][0]["id"]
-        self._branches = {(step["id"], branch["id"]): branch
-                          for step in definition["steps"] for branch in step.get("branches", [])}
+        self._branches = {
+            (step["id"], branch["id"]): branch
+            for step in definition["steps"]
+            for branch in step.get("branches", [])
+        }
 
     def holder(self, token: Token) -> dict:
         """The step or branch that a token stands on (who does it, budget, actions)."""
@@ -55,13 +58,16 @@ class Workflow:
         if branch is None:
             step = self.steps.get(step_id)
             if step is None or step["kind"] != "task":
-                raise DomainError(f"step '{step_id}' is not a task step of this workflow", field="step")
+                raise DomainError(
+                    f"step '{step_id}' is not a task step of this workflow", field="step"
+                )
             return step
         try:
             return self._branches[(step_id, branch)]
         except KeyError:
-            raise DomainError(f"'{step_id}/{branch}' is not a branch of this workflow",
-                              field="step") from None
+            raise DomainError(
+                f"'{step_id}/{branch}' is not a branch of this workflow", field="step"
+            ) from None
 
     def actions(self, token: Token) -> list[str]:
         """Names of the actions available on a token's step."""
@@ -72,14 +78,20 @@ class Workflow:
         actions = self.holder(token).get("actions", {})
         target = actions.get(action)
         if target is None:
-            raise DomainError(f"action '{action}' is not available at step '{_label(token)}'; "
-                              f"available: {', '.join(actions) or '(none)'}", field="action")
+            raise DomainError(
+                f"action '{action}' is not available at step '{_label(token)}'; "
+                f"available: {', '.join(actions) or '(none)'}",
+                field="action",
+            )
         for route in target["routes"]:
             when = route.get("when")
             if when is None or guards.evaluate(when, form_data or {}):
                 return Route(route["to"], route.get("result") == "issue")
-        raise DomainError(f"action '{action}' is not allowed for this dossier: none of its "
-                          "conditions hold for the form data", field="action")
+        raise DomainError(
+            f"action '{action}' is not allowed for this dossier: none of its "
+            "conditions hold for the form data",
+            field="action",
+        )
 
     def comment_required(self, token: Token, action: str) -> bool:
         target = self.holder(token).get("actions", {}).get(action)

@@ -37,11 +37,18 @@ def check(definition: dict) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for i, step in enumerate(steps):
         ids = [(f"steps[{i}].id", step["id"])] + [
-            (f"steps[{i}].parallel[{b}].id", branch["id"]) for b, branch in enumerate(step.get("branches", []))]
+            (f"steps[{i}].parallel[{b}].id", branch["id"])
+            for b, branch in enumerate(step.get("branches", []))
+        ]
         for path, ident in ids:
             if ident in seen:
-                problems.append((path, f"id '{ident}' is used twice (also at {seen[ident]}); "
-                                 "give each step and branch its own id"))
+                problems.append(
+                    (
+                        path,
+                        f"id '{ident}' is used twice (also at {seen[ident]}); "
+                        "give each step and branch its own id",
+                    )
+                )
             seen.setdefault(ident, path)
     problems.extend(_check_targets(definition, index))
     if problems:
@@ -50,9 +57,14 @@ def check(definition: dict) -> list[tuple[str, str]]:
     reachable = _reach(steps[0]["id"], graph)
     for i, step in enumerate(steps):
         if step["id"] not in reachable:
-            problems.append((f"steps[{i}].id", f"step '{step['id']}' is unreachable: no action "
-                             f"leads to it from the first step '{steps[0]['id']}'; add an action "
-                             "that goes there or remove the step"))
+            problems.append(
+                (
+                    f"steps[{i}].id",
+                    f"step '{step['id']}' is unreachable: no action "
+                    f"leads to it from the first step '{steps[0]['id']}'; add an action "
+                    "that goes there or remove the step",
+                )
+            )
     exits = {sid for sid in graph if RETURNED in _reach(sid, graph)}
     for i, step in enumerate(steps):
         sid = step["id"]
@@ -60,17 +72,34 @@ def check(definition: dict) -> list[tuple[str, str]]:
             continue
         loop = [other for other in graph[sid] if other in index and sid in _reach(other, graph)]
         if loop:
-            members = sorted(s for s in _reach(sid, graph) if s in index and sid in _reach(s, graph))
-            problems.append((f"steps[{i}]", f"steps {' → '.join(members)} form a cycle with no "
-                             f"exit: none of them can reach {RETURNED}; give one of them an action "
-                             f"that leads towards the return of the result"))
+            members = sorted(
+                s for s in _reach(sid, graph) if s in index and sid in _reach(s, graph)
+            )
+            problems.append(
+                (
+                    f"steps[{i}]",
+                    f"steps {' → '.join(members)} form a cycle with no "
+                    f"exit: none of them can reach {RETURNED}; give one of them an action "
+                    f"that leads towards the return of the result",
+                )
+            )
         else:
-            problems.append((f"steps[{i}]", f"step '{sid}' is a dead end: no path from it reaches "
-                             f"{RETURNED} (only {REFUSE} or nothing); add an action towards the "
-                             "return of the result"))
+            problems.append(
+                (
+                    f"steps[{i}]",
+                    f"step '{sid}' is a dead end: no path from it reaches "
+                    f"{RETURNED} (only {REFUSE} or nothing); add an action towards the "
+                    "return of the result",
+                )
+            )
     if not any(route.get("result") == "issue" for route in _all_routes(definition)):
-        problems.append(("steps", "no action issues the result; mark the approving action with "
-                         "result: issue, e.g. approve: {to: return, result: issue}"))
+        problems.append(
+            (
+                "steps",
+                "no action issues the result; mark the approving action with "
+                "result: issue, e.g. approve: {to: return, result: issue}",
+            )
+        )
     if not problems:
         problems.extend(_check_budgets(definition, graph, index))
     return problems
@@ -88,23 +117,41 @@ def _check_targets(definition: dict, index: dict) -> list[tuple[str, str]]:
     names = ", ".join(list(index) + [RETURNED, REFUSE])
     for i, step in enumerate(definition["steps"]):
         if step["kind"] == "parallel" and step["next"] not in index:
-            problems.append((f"steps[{i}].next", f"'{step['next']}' is not a step id; use one of: "
-                             f"{', '.join(index)}"))
-        holders = ([(f"steps[{i}]", step, False)] if step["kind"] == "task" else
-                   [(f"steps[{i}].parallel[{b}]", branch, True)
-                    for b, branch in enumerate(step["branches"])])
+            problems.append(
+                (
+                    f"steps[{i}].next",
+                    f"'{step['next']}' is not a step id; use one of: {', '.join(index)}",
+                )
+            )
+        holders = (
+            [(f"steps[{i}]", step, False)]
+            if step["kind"] == "task"
+            else [
+                (f"steps[{i}].parallel[{b}]", branch, True)
+                for b, branch in enumerate(step["branches"])
+            ]
+        )
         for path, holder, in_branch in holders:
             for action, target in holder.get("actions", {}).items():
                 for route in target["routes"]:
                     to = route["to"]
                     where = f"{path}.actions.{action}"
                     if in_branch and to not in (JOIN, REFUSE):
-                        problems.append((where, f"a parallel branch ends at {JOIN} (or {REFUSE}), "
-                                         f"not '{to}'; the step after the join is the parallel "
-                                         "step's next"))
+                        problems.append(
+                            (
+                                where,
+                                f"a parallel branch ends at {JOIN} (or {REFUSE}), "
+                                f"not '{to}'; the step after the join is the parallel "
+                                "step's next",
+                            )
+                        )
                     elif not in_branch and to == JOIN:
-                        problems.append((where, f"{JOIN} is only for parallel branches; name the "
-                                         "next step instead"))
+                        problems.append(
+                            (
+                                where,
+                                f"{JOIN} is only for parallel branches; name the next step instead",
+                            )
+                        )
                     elif not in_branch and to not in index and to not in (RETURNED, REFUSE):
                         problems.append((where, f"'{to}' is not a step id; use one of: {names}"))
     return problems
@@ -145,7 +192,12 @@ def _check_budgets(definition: dict, graph: dict, index: dict) -> list[tuple[str
     total, path = longest(definition["steps"][0]["id"], frozenset())
     legal = definition["legal_minutes"]
     if total > legal:
-        return [("legal_time", f"the step budgets add up to {_fmt(total)} ({total} working "
-                 f"minutes) along {' → '.join(path)}, more than the legal time {_fmt(legal)} "
-                 f"({legal} minutes); shorten the budgets or correct legal_time")]
+        return [
+            (
+                "legal_time",
+                f"the step budgets add up to {_fmt(total)} ({total} working "
+                f"minutes) along {' → '.join(path)}, more than the legal time {_fmt(legal)} "
+                f"({legal} minutes); shorten the budgets or correct legal_time",
+            )
+        ]
     return []

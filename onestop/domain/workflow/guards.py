@@ -51,7 +51,9 @@ def _tokenize(text: str) -> list[tuple[str, Any]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            raise GuardError(f"unexpected character {text[pos:].strip()[:1]!r} at position {pos + 1}")
+            raise GuardError(
+                f"unexpected character {text[pos:].strip()[:1]!r} at position {pos + 1}"
+            )
         pos = match.end()
         if match.group("number") is not None:
             raw = match.group("number")
@@ -187,13 +189,19 @@ def _compare(op: str, left, right) -> bool:
     if op == "!=":
         return left != right
     if op in ("in", "not in"):
-        found = isinstance(right, (list, tuple, str)) and left is not None and (
-            left in right if not isinstance(right, str) or isinstance(left, str) else False)
+        found = (
+            isinstance(right, (list, tuple, str))
+            and left is not None
+            and (left in right if not isinstance(right, str) or isinstance(left, str) else False)
+        )
         return found if op == "in" else not found
     numeric = (int, float)
-    same = (isinstance(left, numeric) and isinstance(right, numeric)
-            and not isinstance(left, bool) and not isinstance(right, bool)) or (
-        isinstance(left, str) and isinstance(right, str))
+    same = (
+        isinstance(left, numeric)
+        and isinstance(right, numeric)
+        and not isinstance(left, bool)
+        and not isinstance(right, bool)
+    ) or (isinstance(left, str) and isinstance(right, str))
     if not same:
         return False
     return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
@@ -209,9 +217,13 @@ def _evaluate(node: Node, data: dict):
     if node.kind == "not":
         return not _truthy(_evaluate(node.children[0], data))
     if node.kind == "and":
-        return _truthy(_evaluate(node.children[0], data)) and _truthy(_evaluate(node.children[1], data))
+        return _truthy(_evaluate(node.children[0], data)) and _truthy(
+            _evaluate(node.children[1], data)
+        )
     if node.kind == "or":
-        return _truthy(_evaluate(node.children[0], data)) or _truthy(_evaluate(node.children[1], data))
+        return _truthy(_evaluate(node.children[0], data)) or _truthy(
+            _evaluate(node.children[1], data)
+        )
     left, right = (_evaluate(child, data) for child in node.children)
     return _compare(node.value, left, right)
 

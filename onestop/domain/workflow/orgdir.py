@@ -1,4 +1,4 @@
-"""The org tree as definitions see it: agency keys, their units and positions (from the DB or YAML)."""
+"""The org tree as definitions see it: agency keys, their units and positions (DB or YAML)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ class AgencyEntry:
 
     def roles_in(self, unit: str | None) -> set[str]:
         """Roles held by some position of this agency (in `unit` when given)."""
-        return {role for pos_unit, role in self.positions.values() if unit is None or pos_unit == unit}
+        return {
+            role for pos_unit, role in self.positions.values() if unit is None or pos_unit == unit
+        }
 
 
 @dataclass

@@ -25,9 +25,12 @@ class QueueEntry:
 
 def _matches(position):
     """Open unassigned tasks that a holder of `position` qualifies for."""
-    by_group = and_(Task.position_id.is_(None), Task.agency_id == position.agency_id,
-                    Task.role == position.role,
-                    or_(Task.unit_id.is_(None), Task.unit_id == position.unit_id))
+    by_group = and_(
+        Task.position_id.is_(None),
+        Task.agency_id == position.agency_id,
+        Task.role == position.role,
+        or_(Task.unit_id.is_(None), Task.unit_id == position.unit_id),
+    )
     return and_(Task.assignee_id.is_(None), or_(Task.position_id == position.id, by_group))
 
 
@@ -49,18 +52,26 @@ def my_tasks(user, at: datetime | None = None, *, limit: int = 200) -> list[Queu
     capacities = on_behalf_capacities(user, at)
     conditions = [Task.assignee_id == user.id] + [_matches(p) for p in own]
     conditions += [_matches(c.principal_position) for c in capacities]
-    tasks = db.session.scalars(select(Task).where(Task.state == "open", or_(*conditions))
-                               .order_by(Task.due_at, Task.id).limit(limit)).all()
+    tasks = db.session.scalars(
+        select(Task)
+        .where(Task.state == "open", or_(*conditions))
+        .order_by(Task.due_at, Task.id)
+        .limit(limit)
+    ).all()
     soon = _due_soon_minutes()
     entries = []
     for task in tasks:
         label = None
         if task.assignee_id != user.id and not any(_qualifies(task, p) for p in own):
-            label = next((c.label for c in capacities if _qualifies(task, c.principal_position)),
-                         None)
+            label = next(
+                (c.label for c in capacities if _qualifies(task, c.principal_position)), None
+            )
         overdue = task.due_at is not None and task.due_at < at
-        due_soon = (not overdue and task.due_at is not None
-                    and calendar_for(task.agency_id).minutes_between(at, task.due_at) <= soon)
+        due_soon = (
+            not overdue
+            and task.due_at is not None
+            and calendar_for(task.agency_id).minutes_between(at, task.due_at) <= soon
+        )
         entries.append(QueueEntry(task, label, overdue, due_soon))
     return entries
 
@@ -68,8 +79,11 @@ def my_tasks(user, at: datetime | None = None, *, limit: int = 200) -> list[Queu
 def _qualifies(task: Task, position) -> bool:
     if task.position_id is not None:
         return task.position_id == position.id
-    return (task.agency_id == position.agency_id and task.role == position.role
-            and (task.unit_id is None or task.unit_id == position.unit_id))
+    return (
+        task.agency_id == position.agency_id
+        and task.role == position.role
+        and (task.unit_id is None or task.unit_id == position.unit_id)
+    )
 
 
 def unit_tasks(agency_id: int, unit_id: int | None = None) -> list[Task]:

@@ -49,8 +49,13 @@ def _authorise(user, **kwargs):
 
 def open_tasks(dossier) -> list[Task]:
     """The dossier's open tasks in the order they were opened."""
-    return list(db.session.scalars(select(Task).where(
-        Task.dossier_id == dossier.id, Task.state == "open").order_by(Task.id)))
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.dossier_id == dossier.id, Task.state == "open")
+            .order_by(Task.id)
+        )
+    )
 
 
 def _agency_id(key: str) -> int:
@@ -61,10 +66,15 @@ def _agency_id(key: str) -> int:
 
 
 def _by_key(model, agency_id: int, key: str) -> int:
-    found = db.session.scalar(select(model.id).where(model.agency_id == agency_id, model.key == key))
+    found = db.session.scalar(
+        select(model.id).where(model.agency_id == agency_id, model.key == key)
+    )
     if found is None:
-        raise DomainError(f"{model.__name__.lower()} '{key}' named by the workflow does not exist "
-                          f"in agency {agency_id}", field=model.__name__.lower())
+        raise DomainError(
+            f"{model.__name__.lower()} '{key}' named by the workflow does not exist "
+            f"in agency {agency_id}",
+            field=model.__name__.lower(),
+        )
     return found
 
 
@@ -73,28 +83,44 @@ def assignment(dossier, holder: dict) -> dict:
     definition = dossier.procedure_version.definition
     if holder.get("authority"):
         auth = definition["authority"]
-        agency_id = _agency_id(auth["agency"]) if auth.get("agency") else dossier.receiving_agency_id
-        return {"agency_id": agency_id, "unit_id": None, "role": None,
-                "position_id": _by_key(Position, agency_id, auth["position"])}
-    agency_id = _agency_id(holder["agency"]) if holder.get("agency") else dossier.receiving_agency_id
+        agency_id = (
+            _agency_id(auth["agency"]) if auth.get("agency") else dossier.receiving_agency_id
+        )
+        return {
+            "agency_id": agency_id,
+            "unit_id": None,
+            "role": None,
+            "position_id": _by_key(Position, agency_id, auth["position"]),
+        }
+    agency_id = (
+        _agency_id(holder["agency"]) if holder.get("agency") else dossier.receiving_agency_id
+    )
     return {
         "agency_id": agency_id,
         "unit_id": _by_key(Unit, agency_id, holder["unit"]) if holder.get("unit") else None,
         "role": holder.get("role"),
-        "position_id": _by_key(Position, agency_id, holder["position"]) if holder.get("position")
+        "position_id": _by_key(Position, agency_id, holder["position"])
+        if holder.get("position")
         else None,
     }
 
 
 def open_task(dossier, token: Token, at: datetime, workflow: Workflow | None = None) -> Task:
-    """Create the task for a token, with its own due time from its budget in its agency's calendar."""
+    """Create the task for a token, due after its budget in its own agency's calendar."""
     workflow = workflow or workflow_of(dossier.procedure_version)
     holder = workflow.holder(token)
     where = assignment(dossier, holder)
     budget = holder["budget_minutes"]
-    task = Task(dossier_id=dossier.id, step_id=token[0], branch=token[1], state="open",
-                opened_at=at, budget_minutes=budget,
-                due_at=_calendar(where["agency_id"]).add_minutes(at, budget), **where)
+    task = Task(
+        dossier_id=dossier.id,
+        step_id=token[0],
+        branch=token[1],
+        state="open",
+        opened_at=at,
+        budget_minutes=budget,
+        due_at=_calendar(where["agency_id"]).add_minutes(at, budget),
+        **where,
+    )
     db.session.add(task)
     return task
 
@@ -109,32 +135,47 @@ def start(dossier, at: datetime) -> list[Task]:
 
 def authorise_task(task: Task, user, action: str, at: datetime):
     """Whether `user` may act on `task` now (own position, delegation or substitution)."""
-    return _authorise(user, agency_id=task.agency_id, unit_id=task.unit_id, role=task.role,
-                      position_id=task.position_id,
-                      procedure_code=task.dossier.procedure_version.procedure.code,
-                      action=action, at=at)
+    return _authorise(
+        user,
+        agency_id=task.agency_id,
+        unit_id=task.unit_id,
+        role=task.role,
+        position_id=task.position_id,
+        procedure_code=task.dossier.procedure_version.procedure.code,
+        action=action,
+        at=at,
+    )
 
 
 def _lock(task: Task) -> None:
     """Lock the dossier row, then re-read the task; someone else's finished move is a Conflict."""
     from onestop.domain.dossiers.models import Dossier
 
-    db.session.execute(select(Dossier).where(Dossier.id == task.dossier_id).with_for_update()
-                       .execution_options(populate_existing=True)).scalar_one()
-    db.session.execute(select(Task).where(Task.id == task.id)
-                       .execution_options(populate_existing=True)).scalar_one()
+    db.session.execute(
+        select(Dossier)
+        .where(Dossier.id == task.dossier_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    db.session.execute(
+        select(Task).where(Task.id == task.id).execution_options(populate_existing=True)
+    ).scalar_one()
     if task.state != "open":
         who = f" by {task.assignee.full_name}" if task.assignee else ""
-        raise Conflict(f"This task was already {'completed' if task.state == 'done' else 'closed'}"
-                       f"{who}; reload the dossier to see its current step.", field="task")
+        raise Conflict(
+            f"This task was already {'completed' if task.state == 'done' else 'closed'}"
+            f"{who}; reload the dossier to see its current step.",
+            field="task",
+        )
 
 
 def _flush() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict("Someone else changed this task at the same moment; reload and try again.",
-                       field="task") from None
+        raise Conflict(
+            "Someone else changed this task at the same moment; reload and try again.", field="task"
+        ) from None
 
 
 def _check_version(task: Task, expected_version: int | None) -> None:
@@ -142,7 +183,9 @@ def _check_version(task: Task, expected_version: int | None) -> None:
         raise Conflict("This task changed since you opened it; reload and try again.", field="task")
 
 
-def claim(task: Task, user, at: datetime | None = None, expected_version: int | None = None) -> Task:
+def claim(
+    task: Task, user, at: datetime | None = None, expected_version: int | None = None
+) -> Task:
     """Take an open task from the group queue into the user's own queue."""
     at = at or clock.now()
     _check_version(task, expected_version)
@@ -154,14 +197,22 @@ def claim(task: Task, user, at: datetime | None = None, expected_version: int | 
     authorisation = authorise_task(task, user, "claim", at)
     task.assignee = user
     _flush()
-    record("dossier:task:claim", f"dossier:{task.dossier.code}", actor=user, at=at,
-           principal_position_id=authorisation.principal_position.id,
-           delegation_id=authorisation.delegation_id, task=task.id, step=task.step_id)
+    record(
+        "dossier:task:claim",
+        f"dossier:{task.dossier.code}",
+        actor=user,
+        at=at,
+        principal_position_id=authorisation.principal_position.id,
+        delegation_id=authorisation.delegation_id,
+        task=task.id,
+        step=task.step_id,
+    )
     return task
 
 
-def reassign(task: Task, leader, assignee, at: datetime | None = None,
-             expected_version: int | None = None) -> Transition:
+def reassign(
+    task: Task, leader, assignee, at: datetime | None = None, expected_version: int | None = None
+) -> Transition:
     """A head or leader of the task's unit or agency gives the task to a qualified officer."""
     at = at or clock.now()
     _check_version(task, expected_version)
@@ -170,37 +221,67 @@ def reassign(task: Task, leader, assignee, at: datetime | None = None,
     for role in LEADER_ROLES:
         unit_id = task.unit_id if role in ("head", "deputy_head") else None
         try:
-            authorisation = _authorise(leader, agency_id=task.agency_id, unit_id=unit_id, role=role,
-                                       procedure_code=None, action="reassign", at=at)
+            authorisation = _authorise(
+                leader,
+                agency_id=task.agency_id,
+                unit_id=unit_id,
+                role=role,
+                procedure_code=None,
+                action="reassign",
+                at=at,
+            )
             break
         except Forbidden:
             continue
     if authorisation is None:
-        raise Forbidden("Only the head of the unit or a leader of the agency may reassign this "
-                        "task.", field="user")
+        raise Forbidden(
+            "Only the head of the unit or a leader of the agency may reassign this task.",
+            field="user",
+        )
     try:
         authorise_task(task, assignee, "assign", at)
     except Forbidden as exc:
-        raise DomainError(f"{assignee.full_name} cannot handle this step: {exc.message}",
-                          field="assignee") from None
+        raise DomainError(
+            f"{assignee.full_name} cannot handle this step: {exc.message}", field="assignee"
+        ) from None
     previous = task.assignee
     task.assignee = assignee
-    transition = Transition(dossier_id=task.dossier_id, task_id=task.id, action="reassign",
-                            from_step=task.step_id, to_steps=[task.step_id], actor_id=leader.id,
-                            principal_position_id=authorisation.principal_position.id,
-                            delegation_id=authorisation.delegation_id, at=at,
-                            comment=f"{previous.full_name if previous else '—'} → {assignee.full_name}")
+    transition = Transition(
+        dossier_id=task.dossier_id,
+        task_id=task.id,
+        action="reassign",
+        from_step=task.step_id,
+        to_steps=[task.step_id],
+        actor_id=leader.id,
+        principal_position_id=authorisation.principal_position.id,
+        delegation_id=authorisation.delegation_id,
+        at=at,
+        comment=f"{previous.full_name if previous else '—'} → {assignee.full_name}",
+    )
     db.session.add(transition)
     _flush()
-    record("dossier:task:reassign", f"dossier:{task.dossier.code}", actor=leader, at=at,
-           principal_position_id=authorisation.principal_position.id,
-           delegation_id=authorisation.delegation_id, task=task.id, assignee=assignee.id,
-           previous=previous.id if previous else None)
+    record(
+        "dossier:task:reassign",
+        f"dossier:{task.dossier.code}",
+        actor=leader,
+        at=at,
+        principal_position_id=authorisation.principal_position.id,
+        delegation_id=authorisation.delegation_id,
+        task=task.id,
+        assignee=assignee.id,
+        previous=previous.id if previous else None,
+    )
     return transition
 
 
-def act(task: Task, user, action: str, comment: str | None = None, at: datetime | None = None,
-        expected_version: int | None = None) -> Transition:
+def act(
+    task: Task,
+    user,
+    action: str,
+    comment: str | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Transition:
     """Take a named action on an open task: close it, open what follows, record and audit it."""
     from onestop.domain.dossiers import states
 
@@ -211,14 +292,18 @@ def act(task: Task, user, action: str, comment: str | None = None, at: datetime 
     if dossier.status not in ACTIVE_STATUSES:
         raise DomainError(_status_message(dossier), field="status")
     if task.assignee_id is not None and task.assignee_id != user.id:
-        raise Forbidden(f"This task is assigned to {task.assignee.full_name}; ask the head of the "
-                        "unit to reassign it.", field="task")
+        raise Forbidden(
+            f"This task is assigned to {task.assignee.full_name}; ask the head of the "
+            "unit to reassign it.",
+            field="task",
+        )
     workflow = workflow_of(dossier.procedure_version)
     token = (task.step_id, task.branch)
     comment = (comment or "").strip() or None
     if workflow.comment_required(token, action) and not comment:
-        raise DomainError(f"Give a reason for '{action}'; it is sent to the applicant.",
-                          field="comment")
+        raise DomainError(
+            f"Give a reason for '{action}'; it is sent to the applicant.", field="comment"
+        )
     authorisation = authorise_task(task, user, action, at)
     tasks = open_tasks(dossier)
     instance = Instance(workflow, [(t.step_id, t.branch) for t in tasks])
@@ -232,29 +317,44 @@ def act(task: Task, user, action: str, comment: str | None = None, at: datetime 
         other.state, other.closed_at, other.outcome = "cancelled", at, f"cancelled:{action}"
     opened = [open_task(dossier, t, at, workflow) for t in outcome.opened]
     transition = Transition(
-        dossier_id=dossier.id, task_id=task.id, action=action,
+        dossier_id=dossier.id,
+        task_id=task.id,
+        action=action,
         from_step=token[0] if token[1] is None else f"{token[0]}/{token[1]}",
         to_steps=[t[0] if t[1] is None else f"{t[0]}/{t[1]}" for t in outcome.opened]
         or ([outcome.end] if outcome.end else []),
-        actor_id=user.id, principal_position_id=authorisation.principal_position.id,
-        delegation_id=authorisation.delegation_id, comment=comment, at=at)
+        actor_id=user.id,
+        principal_position_id=authorisation.principal_position.id,
+        delegation_id=authorisation.delegation_id,
+        comment=comment,
+        at=at,
+    )
     db.session.add(transition)
     if dossier.status == "received":
         dossier.status = "processing"
     _flush()
-    record(f"dossier:task:{action}", f"dossier:{dossier.code}", actor=user, at=at,
-           principal_position_id=authorisation.principal_position.id,
-           delegation_id=authorisation.delegation_id, task=task.id, step=transition.from_step,
-           to=transition.to_steps, result=task.result, comment=comment,
-           cancelled=[t.id for t in cancelled], opened=[t.id for t in opened])
+    record(
+        f"dossier:task:{action}",
+        f"dossier:{dossier.code}",
+        actor=user,
+        at=at,
+        principal_position_id=authorisation.principal_position.id,
+        delegation_id=authorisation.delegation_id,
+        task=task.id,
+        step=transition.from_step,
+        to=transition.to_steps,
+        result=task.result,
+        comment=comment,
+        cancelled=[t.id for t in cancelled],
+        opened=[t.id for t in opened],
+    )
     if outcome.issues_result:
         states.mark_processed(dossier, user, at, authorisation=authorisation, task=task)
     if outcome.end == REFUSE:
         states.finish_refused(dossier, user, comment or action, at, stage="processing")
     elif outcome.end == RETURNED:
         states.finish_returned(dossier, user, at)
-    events.emit("step_done", dossier, task=task, transition=transition,
-                authorisation=authorisation)
+    events.emit("step_done", dossier, task=task, transition=transition, authorisation=authorisation)
     return transition
 
 
@@ -262,6 +362,6 @@ def _status_message(dossier) -> str:
     return {
         "submitted": "The dossier has not been received yet.",
         "supplement_requested": "The dossier is waiting for the applicant's supplement; processing "
-                                "resumes when it arrives.",
+        "resumes when it arrives.",
         "suspended": "Processing of this dossier is suspended.",
     }.get(dossier.status, f"The dossier is {dossier.status}; no step can be taken any more.")

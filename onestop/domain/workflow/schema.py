@@ -14,7 +14,17 @@ from onestop.domain.procedures.models import PROCEDURE_LEVELS
 # Targets that end a path instead of naming a step.
 REFUSE, RETURNED, JOIN = "@refuse", "@returned", "@join"
 SPECIAL_TARGETS = (REFUSE, RETURNED, JOIN)
-FIELD_TYPES = ("text", "textarea", "number", "date", "select", "bool", "email", "phone", "id_number")
+FIELD_TYPES = (
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "select",
+    "bool",
+    "email",
+    "phone",
+    "id_number",
+)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -41,12 +51,13 @@ class Strict(Schema):
 
 
 def _identifier(what: str):
-    return validate.Regexp(_ID, error=f"{what} must be lower_snake_case (a-z, 0-9, _), "
-                                      "starting with a letter")
+    return validate.Regexp(
+        _ID, error=f"{what} must be lower_snake_case (a-z, 0-9, _), starting with a letter"
+    )
 
 
 class Route(Strict):
-    """One way out of an action: where to go, under which guard, and whether it issues the result."""
+    """One way out of an action: where it goes, under which guard, whether it issues the result."""
 
     to = fields.String(required=True)
     when = fields.String()
@@ -61,9 +72,12 @@ class ActionTarget(fields.Field):
             return {"routes": [{"to": value}], "comment_required": value == REFUSE}
         if isinstance(value, list):
             if not value:
-                raise ValidationError("give at least one route, e.g. [{when: 'x > 1', to: a}, {to: b}]")
-            routes = [Route().load(item) if isinstance(item, dict) else _not_route(item)
-                      for item in value]
+                raise ValidationError(
+                    "give at least one route, e.g. [{when: 'x > 1', to: a}, {to: b}]"
+                )
+            routes = [
+                Route().load(item) if isinstance(item, dict) else _not_route(item) for item in value
+            ]
             return {"routes": routes, "comment_required": any(r["to"] == REFUSE for r in routes)}
         if isinstance(value, dict):
             body = dict(value)
@@ -71,10 +85,14 @@ class ActionTarget(fields.Field):
             if comment_required is not None and not isinstance(comment_required, bool):
                 raise ValidationError({"comment_required": ["must be true or false"]})
             route = Route().load(body)
-            return {"routes": [route],
-                    "comment_required": comment_required or route["to"] == REFUSE}
-        raise ValidationError("an action target must be a step id, @refuse, @returned, @join, "
-                              "a mapping {to: ..., when: ..., result: issue} or a list of them")
+            return {
+                "routes": [route],
+                "comment_required": comment_required or route["to"] == REFUSE,
+            }
+        raise ValidationError(
+            "an action target must be a step id, @refuse, @returned, @join, "
+            "a mapping {to: ..., when: ..., result: issue} or a list of them"
+        )
 
 
 def _not_route(item):
@@ -91,15 +109,18 @@ class Assignment(Strict):
     position = fields.String()
     authority = fields.Boolean()
     budget = fields.String(required=True)
-    actions = fields.Dict(keys=fields.String(validate=_identifier("an action name")),
-                          values=ActionTarget())
+    actions = fields.Dict(
+        keys=fields.String(validate=_identifier("an action name")), values=ActionTarget()
+    )
 
     @validates_schema
     def _one_assignment(self, data, **kwargs):
         ways = [bool(data.get("role")), bool(data.get("position")), bool(data.get("authority"))]
         if sum(ways) != 1:
-            raise ValidationError("give exactly one of: role (with an optional unit), position, "
-                                  "or authority: true", "role")
+            raise ValidationError(
+                "give exactly one of: role (with an optional unit), position, or authority: true",
+                "role",
+            )
         if data.get("unit") and not data.get("role"):
             raise ValidationError("a unit needs a role, e.g. role: specialist", "unit")
 
@@ -116,18 +137,26 @@ class Step(Assignment):
     id = fields.String(required=True, validate=_identifier("a step id"))
     budget = fields.String()
     next = fields.String()
-    parallel = fields.List(fields.Nested(Branch), validate=validate.Length(
-        min=2, error="a parallel split needs at least two branches"))
+    parallel = fields.List(
+        fields.Nested(Branch),
+        validate=validate.Length(min=2, error="a parallel split needs at least two branches"),
+    )
     join = fields.String(validate=validate.OneOf(["all", "any"], error="join must be all or any"))
 
     @validates_schema
     def _one_assignment(self, data, **kwargs):
         if "parallel" in data:
-            extra = [key for key in ("unit", "role", "position", "authority", "actions", "budget")
-                     if key in data]
+            extra = [
+                key
+                for key in ("unit", "role", "position", "authority", "actions", "budget")
+                if key in data
+            ]
             if extra:
-                raise ValidationError(f"a parallel step takes only id, name, parallel, join and "
-                                      f"next; move {', '.join(extra)} into its branches", extra[0])
+                raise ValidationError(
+                    f"a parallel step takes only id, name, parallel, join and "
+                    f"next; move {', '.join(extra)} into its branches",
+                    extra[0],
+                )
             if not data.get("next"):
                 raise ValidationError("a parallel step needs next: the step after the join", "next")
             return
@@ -138,8 +167,10 @@ class Step(Assignment):
         if data.get("next") and data.get("actions"):
             raise ValidationError("give either next: <step> or actions: {...}, not both", "next")
         if not data.get("next") and not data.get("actions"):
-            raise ValidationError("this step leads nowhere: add next: <step> or actions: "
-                                  "{name: <step or @returned>}", "actions")
+            raise ValidationError(
+                "this step leads nowhere: add next: <step> or actions: {name: <step or @returned>}",
+                "actions",
+            )
         super()._one_assignment(data, **kwargs)
 
 
@@ -147,8 +178,9 @@ class Part(Strict):
     code = fields.String(required=True, validate=_identifier("a part code"))
     name = fields.String(required=True)
     required = fields.Boolean(load_default=True)
-    accept = fields.List(fields.String(), load_default=lambda: ["application/pdf", "image/jpeg",
-                                                                 "image/png"])
+    accept = fields.List(
+        fields.String(), load_default=lambda: ["application/pdf", "image/jpeg", "image/png"]
+    )
     max_mb = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
     copies = fields.String(load_default="original_or_copy")
     note = fields.String()
@@ -157,8 +189,10 @@ class Part(Strict):
 class FormField(Strict):
     name = fields.String(required=True, validate=_identifier("a form field name"))
     label = fields.String(required=True)
-    type = fields.String(load_default="text", validate=validate.OneOf(
-        FIELD_TYPES, error="type must be one of {choices}"))
+    type = fields.String(
+        load_default="text",
+        validate=validate.OneOf(FIELD_TYPES, error="type must be one of {choices}"),
+    )
     required = fields.Boolean(load_default=False)
     max_length = fields.Integer(validate=validate.Range(min=1))
     min = fields.Float()
@@ -184,8 +218,10 @@ class LegalTime(Strict):
     @validates_schema
     def _one_unit(self, data, **kwargs):
         if sum(1 for key in ("working_days", "working_hours", "same_day") if data.get(key)) != 1:
-            raise ValidationError("give exactly one of working_days: N, working_hours: N or "
-                                  "same_day: true", "working_days")
+            raise ValidationError(
+                "give exactly one of working_days: N, working_hours: N or same_day: true",
+                "working_days",
+            )
 
 
 class Authority(Strict):
@@ -212,8 +248,10 @@ class Result(Strict):
 class Cutoff(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, int):
-            raise ValidationError('write the time in quotes, e.g. cutoff: "15:00" (YAML reads '
-                                  "15:00 without quotes as a number)")
+            raise ValidationError(
+                'write the time in quotes, e.g. cutoff: "15:00" (YAML reads '
+                "15:00 without quotes as a number)"
+            )
         text = super()._deserialize(value, attr, data, **kwargs)
         if not _HHMM.match(text):
             raise ValidationError('cutoff must be HH:MM, e.g. "15:00"')
@@ -223,27 +261,46 @@ class Cutoff(fields.String):
 class Definition(Strict):
     """A whole procedure: catalogue facts, parts, form, result and the workflow steps."""
 
-    code = fields.String(required=True, validate=validate.Regexp(
-        r"^\d\.\d{6}$|^[0-9A-Za-z.\-]+$", error="code is the national catalogue code, e.g. 1.001193"))
+    code = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^\d\.\d{6}$|^[0-9A-Za-z.\-]+$",
+            error="code is the national catalogue code, e.g. 1.001193",
+        ),
+    )
     name = fields.String(required=True)
     field = fields.String(required=True)
-    level = fields.String(required=True, validate=validate.OneOf(
-        PROCEDURE_LEVELS, error="level must be one of {choices}"))
+    level = fields.String(
+        required=True,
+        validate=validate.OneOf(PROCEDURE_LEVELS, error="level must be one of {choices}"),
+    )
     description = fields.String()
-    agencies = fields.List(fields.String(), required=True, validate=validate.Length(
-        min=1, error="list at least one agency key where the procedure is received"))
+    agencies = fields.List(
+        fields.String(),
+        required=True,
+        validate=validate.Length(
+            min=1, error="list at least one agency key where the procedure is received"
+        ),
+    )
     authority = fields.Nested(Authority, required=True)
     legal_time = fields.Nested(LegalTime, required=True)
     cutoff = Cutoff(allow_none=True, load_default=None)
     fee = fields.Nested(Fee, load_default=lambda: {"amount": 0, "currency": "VND"})
-    return_methods = fields.List(fields.String(validate=validate.OneOf(
-        RETURN_METHODS, error="return methods are {choices}")), load_default=lambda: ["desk"])
+    return_methods = fields.List(
+        fields.String(
+            validate=validate.OneOf(RETURN_METHODS, error="return methods are {choices}")
+        ),
+        load_default=lambda: ["desk"],
+    )
     legal_basis = fields.List(fields.String(), required=True)
     parts = fields.List(fields.Nested(Part), required=True)
     form = fields.Nested(Form, required=True)
     result = fields.Nested(Result, required=True)
-    steps = fields.List(fields.Nested(Step), required=True, validate=validate.Length(
-        min=1, error="a workflow needs at least one step"))
+    steps = fields.List(
+        fields.Nested(Step),
+        required=True,
+        validate=validate.Length(min=1, error="a workflow needs at least one step"),
+    )
     assumptions = fields.List(fields.String(), load_default=list)
 
 
@@ -261,8 +318,11 @@ def flatten(messages, prefix: str = "") -> list[tuple[str, str]]:
             found.extend(flatten(value, path))
     elif isinstance(messages, list):
         for item in messages:
-            found.extend(flatten(item, prefix) if isinstance(item, (dict, list))
-                         else [(prefix or "(top)", str(item))])
+            found.extend(
+                flatten(item, prefix)
+                if isinstance(item, (dict, list))
+                else [(prefix or "(top)", str(item))]
+            )
     else:
         found.append((prefix or "(top)", str(messages)))
     return found

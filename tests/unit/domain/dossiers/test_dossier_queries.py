@@ -20,11 +20,17 @@ def test_timeline_shows_each_step_with_unit_officer_and_result(submitted, demo_o
     lifecycle.receive(submitted, desk, T0 + H)
     runtime.act(open_task(submitted, "receive"), desk, "submit", at=T0 + 2 * H)
     lifecycle.request_supplement(submitted, clerk, "Ảnh mờ", ["giay_chung_sinh"], at=T0 + 3 * H)
-    lifecycle.complete_supplement(submitted, submitted.applicant, khai_sinh_parts()[1:],
-                                  at=T0 + 4 * H)
+    lifecycle.complete_supplement(
+        submitted, submitted.applicant, khai_sinh_parts()[1:], at=T0 + 4 * H
+    )
     kinds = [e.kind for e in queries.timeline(submitted)]
-    assert kinds == ["submitted", "received", "step", "supplement_requested",
-                     "supplement_completed"]
+    assert kinds == [
+        "submitted",
+        "received",
+        "step",
+        "supplement_requested",
+        "supplement_completed",
+    ]
     step = queries.timeline(submitted)[2]
     assert step.label == "Tiếp nhận và chuyển hồ sơ: submit"
     assert step.actor == desk.full_name and step.unit == "Bộ phận Một cửa xã An Bình"

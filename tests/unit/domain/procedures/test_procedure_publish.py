@@ -15,9 +15,12 @@ from onestop.domain.workflow.definition import load_path, load_text
 def versions(code: str) -> int:
     from onestop.extensions import db
 
-    return db.session.scalar(select(func.count()).select_from(ProcedureVersion).join(
-        Procedure, Procedure.id == ProcedureVersion.procedure_id)
-                             .where(Procedure.code == code))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ProcedureVersion)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .where(Procedure.code == code)
+    )
 
 
 def test_unchanged_content_creates_nothing_and_comments_do_not_count(demo_org, tmp_path):
@@ -28,8 +31,9 @@ def test_unchanged_content_creates_nothing_and_comments_do_not_count(demo_org, t
     edited = tmp_path / "ks.yaml"
     edited.write_text("# a new comment\n" + KHAI_SINH.read_text(encoding="utf-8"), encoding="utf-8")
     assert publish(load_path(edited)).created is False
-    edited.write_text(KHAI_SINH.read_text(encoding="utf-8").replace("budget: 3h", "budget: 2h"),
-                      encoding="utf-8")
+    edited.write_text(
+        KHAI_SINH.read_text(encoding="utf-8").replace("budget: 3h", "budget: 2h"), encoding="utf-8"
+    )
     second = publish(load_path(edited))
     assert second.created and second.version.number == 2
     assert second.version.procedure.current_version_id == second.version.id
@@ -42,8 +46,9 @@ def test_dossiers_keep_the_version_they_were_submitted_under(submitted, tmp_path
     """After a new version is published, does an existing dossier still pin the old one?"""
     old = submitted.procedure_version_id
     edited = tmp_path / "ks.yaml"
-    edited.write_text(KHAI_SINH.read_text(encoding="utf-8").replace("budget: 3h", "budget: 2h"),
-                      encoding="utf-8")
+    edited.write_text(
+        KHAI_SINH.read_text(encoding="utf-8").replace("budget: 3h", "budget: 2h"), encoding="utf-8"
+    )
     new = publish(load_path(edited)).version
     assert submitted.procedure_version_id == old != new.id
 
@@ -70,8 +75,9 @@ def test_cli_validate_and_load(app, demo_org, tmp_path):
     """Does `workflows validate` exit 1 naming the problem, and `load` report what it did?"""
     runner = app.test_cli_runner()
     bad = tmp_path / "bad.yaml"
-    bad.write_text(KHAI_SINH.read_text(encoding="utf-8").replace("unit: TPHT", "unit: TPHX"),
-                   encoding="utf-8")
+    bad.write_text(
+        KHAI_SINH.read_text(encoding="utf-8").replace("unit: TPHT", "unit: TPHX"), encoding="utf-8"
+    )
     result = runner.invoke(args=["workflows", "validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}: steps[1].unit: unit 'TPHX' does not exist in XA-AN-BINH" in result.output

@@ -31,11 +31,17 @@ def test_delegated_authority_shows_in_the_delegates_queue(submitted, demo_org):
     from onestop.domain.delegation.operations import delegate_authority
 
     delegate_authority(
-        demo_org.user("admin"), kind="TUQ",
+        demo_org.user("admin"),
+        kind="TUQ",
         delegator_position=demo_org.position("XA-AN-BINH", "chairman"),
-        delegate_user=demo_org.user("motcua.anbinh"), procedure_codes=["1.001193"],
-        basis_number="3/QĐ-UBND", basis_date=date(2026, 11, 1), valid_from=T0 - 24 * H,
-        valid_to=T0 + 240 * H, at=T0 - 24 * H)
+        delegate_user=demo_org.user("motcua.anbinh"),
+        procedure_codes=["1.001193"],
+        basis_number="3/QĐ-UBND",
+        basis_date=date(2026, 11, 1),
+        valid_from=T0 - 24 * H,
+        valid_to=T0 + 240 * H,
+        at=T0 - 24 * H,
+    )
     desk, clerk = demo_org.user("motcua.anbinh"), demo_org.user("hotich.anbinh")
     lifecycle.receive(submitted, desk, T0 + H)
     runtime.act(open_task(submitted, "receive"), desk, "submit", at=T0 + 2 * H)
