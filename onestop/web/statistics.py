@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
@@ -44,8 +44,11 @@ def _day(name: str, default: date) -> date:
 
 
 def _period() -> tuple[date, date]:
+    """The period in the URL; by default the year so far up to the last closed month."""
     today = clock.now().astimezone(timing.zone()).date()
-    return _day("tu", date(today.year, 1, 1)), _day("den", today)
+    last_closed = today.replace(day=1) - timedelta(days=1)
+    last = _day("den", last_closed)
+    return _day("tu", date(last.year, 1, 1)), last
 
 
 def _agency_by_key(key: str | None) -> Agency | None:

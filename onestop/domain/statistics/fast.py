@@ -59,9 +59,11 @@ def rollup_sums(query, scope: str, key_name: str | None, agency_ids: list[int] |
         "stars_upto": func.sum(R.stars_recv), "stars_before": before_period(R.stars_end),
     }
     key = getattr(R, key_name) if key_name else None
+    level = level_for(key_name, agency_ids is not None,
+                   bool(query.procedure_code or query.field))
     stmt = select(*([key] if key is not None else []),
                   *(c.label(n) for n, c in columns.items())).where(
-        R.scope == scope, R.month <= last)
+        R.scope == scope, R.level == level, R.month <= last)
     if agency_ids is not None:
         stmt = stmt.where(R.agency_id.in_(agency_ids))
     if query.procedure_code:
@@ -75,6 +77,15 @@ def rollup_sums(query, scope: str, key_name: str | None, agency_ids: list[int] |
         raw = {n: int(row[n] or 0) for n in columns}
         result[row[key_name] if key is not None else None] = _cells(raw)
     return result
+
+
+def level_for(key_name: str | None, by_agency: bool, by_procedure: bool) -> str:
+    """The smallest rollup level that holds the grouping and the filters."""
+    needs_agency = by_agency or key_name == "agency_id"
+    needs_procedure = by_procedure or key_name in ("procedure_code", "field")
+    if needs_agency and needs_procedure:
+        return "agency_procedure"
+    return "agency" if needs_agency else "procedure"
 
 
 def _cells(raw: dict) -> dict:

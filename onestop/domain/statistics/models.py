@@ -116,13 +116,24 @@ def _counter() -> Mapped[int]:
     return mapped_column(BigInteger, default=0, server_default="0")
 
 
+# Rollup levels: one row per agency and procedure, per agency (all its procedures, procedure_code
+# ''), and per procedure (all agencies, agency_id 0); a report reads the smallest that answers it.
+LEVELS = ("agency_procedure", "agency", "procedure")
+
+
 class MonthlyRollup(db.Model):
-    """Flows of one local month for one agency and procedure, for dossier or agency-part facts."""
+    """Flows of one local month for an agency and/or procedure, for dossier or agency-part facts."""
 
     __tablename__ = "statistics_monthly"
-    __table_args__ = (CheckConstraint("scope IN ('dossier', 'part')", name="scope"),)
+    __table_args__ = (
+        CheckConstraint("scope IN ('dossier', 'part')", name="scope"),
+        CheckConstraint(f"level IN {LEVELS}", name="level"),
+        CheckConstraint("(level = 'agency') = (procedure_code = '') "
+                        "AND (level = 'procedure') = (agency_id = 0)", name="level_keys"),
+    )
 
     scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
     month: Mapped[int] = mapped_column(primary_key=True)  # YYYYMM, local time
     agency_id: Mapped[int] = mapped_column(primary_key=True)
     procedure_code: Mapped[str] = mapped_column(String(40), primary_key=True)

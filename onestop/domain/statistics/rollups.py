@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onestop.domain.statistics import timing
@@ -34,11 +34,10 @@ def contributions(scope: str, fact, tz=None) -> dict[tuple, Counter]:
     out: dict[tuple, Counter] = defaultdict(Counter)
     if fact is None or fact.received_at is None:
         return out
-    base = (scope,)
-    tail = (fact.agency_id, fact.procedure_code, fact.field)
+    flows: dict[int, Counter] = defaultdict(Counter)
 
     def at(instant) -> Counter:
-        return out[(*base, month_of(instant, tz), *tail)]
+        return flows[month_of(instant, tz)]
 
     received = at(fact.received_at)
     received[f"recv_{fact.channel}"] += 1
@@ -73,6 +72,12 @@ def contributions(scope: str, fact, tz=None) -> dict[tuple, Counter]:
         at(late)["late_open"] += 1
         if fact.ended_at is not None:
             at(max(late, fact.ended_at))["late_open"] -= 1
+    keys = (("agency_procedure", fact.agency_id, fact.procedure_code, fact.field),
+            ("agency", fact.agency_id, "", ""),
+            ("procedure", 0, fact.procedure_code, fact.field))
+    for month, counters in flows.items():
+        for level, agency_id, procedure_code, field in keys:
+            out[(scope, level, month, agency_id, procedure_code, field)].update(counters)
     return out
 
 
@@ -98,20 +103,20 @@ def apply_difference(before: dict[tuple, Counter], after: dict[tuple, Counter]) 
 
 
 def _row(key: tuple, counters: dict) -> dict:
-    scope, month, agency_id, procedure_code, field = key
-    return {"scope": scope, "month": month, "agency_id": agency_id,
+    scope, level, month, agency_id, procedure_code, field = key
+    return {"scope": scope, "level": level, "month": month, "agency_id": agency_id,
             "procedure_code": procedure_code, "field": field,
             **{name: int(counters.get(name, 0)) for name in COUNTERS}}
 
 
 def _upsert(rows: list[dict]) -> None:
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = MonthlyRollup.__table__
     for i in range(0, len(rows), 500):
-        stmt = insert(table).values(rows[i:i + 500])
+        stmt = dialect_insert(table).values(rows[i:i + 500])
         stmt = stmt.on_conflict_do_update(
-            index_elements=["scope", "month", "agency_id", "procedure_code"],
+            index_elements=["scope", "level", "month", "agency_id", "procedure_code"],
             set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS})
         db.session.execute(stmt)
 
@@ -127,6 +132,7 @@ def rebuild(batch: int = 20_000) -> int:
                 total[key].update(counters)
         db.session.expunge_all()
     rows = [_row(key, counters) for key, counters in total.items() if any(counters.values())]
-    _upsert(rows)
+    for i in range(0, len(rows), 5000):
+        db.session.execute(insert(MonthlyRollup.__table__), rows[i:i + 5000])
     db.session.flush()
     return len(rows)

@@ -1,15 +1,15 @@
-"""Month-by-month counts for the dashboard's trend chart, in one grouped query per measure."""
+"""Month-by-month counts for the dashboard's trend chart, read from the monthly rollups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select
 
-from onestop.domain.statistics import timing
-from onestop.domain.statistics.models import DossierFact
-from onestop.domain.statistics.report import ReportQuery, fact_filters
+from onestop.domain.statistics.fast import level_for
+from onestop.domain.statistics.models import MonthlyRollup as R
+from onestop.domain.statistics.report import ReportQuery, subtree_ids
 from onestop.extensions import db
 
 
@@ -19,16 +19,6 @@ class MonthPoint:
     received: int = 0
     resolved: int = 0
     late: int = 0
-
-
-def _month_of(column):
-    """The local YYYY-MM of a UTC timestamp column, on PostgreSQL or SQLite."""
-    tz = timing.zone().key
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone(tz, column), "YYYY-MM")
-    offset = timing.day_start(date(2000, 1, 1)).utcoffset()
-    hours = int(offset.total_seconds() // 3600)
-    return func.strftime("%Y-%m", column, literal_column(f"'{hours:+d} hours'"))
 
 
 def months_between(first: date, last: date) -> list[str]:
@@ -41,24 +31,26 @@ def months_between(first: date, last: date) -> list[str]:
 
 
 def monthly_trend(query: ReportQuery) -> list[MonthPoint]:
-    """Received, resolved and late-resolved dossiers per month of the query's period."""
-    start, end = query.bounds
-    m = DossierFact
+    """Received, resolved and late-resolved dossiers in each calendar month the period touches."""
     points = {key: MonthPoint(key) for key in months_between(query.first, query.last)}
-    filters = fact_filters(m, query)
-    received = _month_of(m.received_at)
-    for month, count in db.session.execute(
-            select(received, func.count()).where(m.received_at >= start, m.received_at < end,
-                                                 *filters).group_by(received)):
-        if month in points:
-            points[month].received = count
-    ended = _month_of(m.ended_at)
-    late = func.sum(func.coalesce((m.classification == "late").cast(db.Integer), 0))
-    for month, count, late_count in db.session.execute(
-            select(ended, func.count(), late).where(m.ended_at >= start, m.ended_at < end,
-                                                    m.outcome == "resolved", *filters)
-            .group_by(ended)):
-        if month in points:
-            points[month].resolved = count
-            points[month].late = int(late_count or 0)
+    agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
+    level = level_for(None, agency_ids is not None, bool(query.procedure_code or query.field))
+    stmt = select(
+        R.month,
+        func.sum(R.recv_online + R.recv_desk + R.recv_post),
+        func.sum(R.res_early + R.res_on_time + R.res_late_apology + R.res_late_no_apology),
+        func.sum(R.res_late_apology + R.res_late_no_apology),
+    ).where(R.scope == "dossier", R.level == level,
+            R.month >= query.first.year * 100 + query.first.month,
+            R.month <= query.last.year * 100 + query.last.month).group_by(R.month)
+    if agency_ids is not None:
+        stmt = stmt.where(R.agency_id.in_(agency_ids))
+    if query.procedure_code:
+        stmt = stmt.where(R.procedure_code == query.procedure_code)
+    if query.field:
+        stmt = stmt.where(R.field == query.field)
+    for month, received, resolved, late in db.session.execute(stmt):
+        key = f"{month // 100:04d}-{month % 100:02d}"
+        if key in points:
+            points[key] = MonthPoint(key, int(received or 0), int(resolved or 0), int(late or 0))
     return list(points.values())

@@ -29,7 +29,7 @@ def scenario(demo_org):
 
 
 def _rows():
-    return {(r.scope, r.month, r.agency_id, r.procedure_code):
+    return {(r.scope, r.level, r.month, r.agency_id, r.procedure_code):
             tuple(getattr(r, c) for c in COUNTERS)
             for r in db.session.scalars(select(MonthlyRollup))}
 
@@ -83,3 +83,15 @@ def test_which_path_answers(scenario):
     assert error.value.field == "source"
     cells = build_report(partial).total.cells
     assert (cells["carried_over"], cells["new_online"]) == (3, 4)  # D02 (2/11) is carried over
+
+
+def test_monthly_trend(scenario, demo_org):
+    """Does the trend show each month's new, resolved and late-resolved dossiers?"""
+    from onestop.domain.statistics.trend import monthly_trend
+
+    points = monthly_trend(ReportQuery(first=date(2026, 10, 1), last=date(2026, 12, 31)))
+    assert [(p.month, p.received, p.resolved, p.late) for p in points] == [
+        ("2026-10", 4, 2, 0), ("2026-11", 10, 7, 3), ("2026-12", 1, 0, 0)]
+    commune = monthly_trend(ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30),
+                                        agency_id=demo_org.agency("XA-HOA-LAC").id))
+    assert [(p.received, p.resolved) for p in commune] == [(0, 0)]
