@@ -60,6 +60,12 @@ class OnBehalf:
                 and (unit_id is None or unit_id == principal.unit_id)
                 and (role is None or role == principal.role))
 
+    def applies_to(self, task) -> bool:
+        """True when a workflow task is this capacity's work: the step and the procedure match."""
+        return self.matches_step(agency_id=task.agency_id, unit_id=task.unit_id, role=task.role,
+                                 position_id=task.position_id) and self.covers(
+            task.dossier.procedure_version.procedure.code)
+
 
 def list_delegations(at: datetime, *, agency_id: int | None = None,
                      states: tuple[str, ...] | None = None) -> list[Delegation]:

@@ -15,6 +15,7 @@ from onestop.domain.delegation.operations import (
     delegate_authority,
     revoke_delegation,
 )
+from onestop.domain.delegation.queries import on_behalf_capacities
 from onestop.domain.dossiers import lifecycle
 from onestop.domain.dossiers.attachments import Upload
 from onestop.domain.procedures.publish import publish
@@ -95,3 +96,20 @@ def test_is_a_substitutes_decision_recorded_for_the_absent_director(db, demo_org
     event = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "dossier:task:approve").order_by(AuditEvent.id.desc())).first()
     assert (event.actor_id, event.principal_position_id) == (deputy.id, director.id)
+
+
+
+def test_does_a_capacity_apply_only_to_tasks_in_its_scope(demo_org, at_decision):
+    """A delegation for another field puts nothing of this dossier in the delegate's queue."""
+    other = delegate_authority(
+        demo_org.user("admin"), kind="TUQ", delegator_position=demo_org.position("SNV", "director"),
+        delegate_position=demo_org.position("BTG", "head"), fields=["Tổ chức - Biên chế"],
+        basis_number="26/QĐ-SNV", basis_date=date(2026, 1, 10), valid_from=T0 - 24 * H,
+        valid_to=T0 + 24 * H, at=T0 - 24 * H)
+    decide, head = _task(at_decision, "decide"), demo_org.user("truongban.btg")
+    (capacity,) = on_behalf_capacities(head, T0 + 4 * H)
+    assert capacity.delegation == other and not capacity.applies_to(decide)
+    religion = _tuq(demo_org)
+    capacities = on_behalf_capacities(head, T0 + 4 * H)
+    applying = [c.delegation for c in capacities if c.applies_to(decide)]
+    assert applying == [religion]
