@@ -148,10 +148,9 @@ def _labels(query: ReportQuery, keys) -> dict:
         names = dict(db.session.execute(
             select(Procedure.code, Procedure.name).where(Procedure.code.in_(keys))).all())
         missing = [k for k in keys if k not in names]
-        if missing:  # a procedure no longer in the catalogue: its facts keep the name
-            names.update(db.session.execute(
-                select(DossierFact.procedure_code, DossierFact.procedure_name)
-                .where(DossierFact.procedure_code.in_(missing)).distinct()).all())
+        for code in missing:  # no longer in the catalogue: any of its facts keeps the name
+            names[code] = db.session.scalar(select(DossierFact.procedure_name).where(
+                DossierFact.procedure_code == code).limit(1)) or code
         return names
     return {k: k for k in keys}
 
