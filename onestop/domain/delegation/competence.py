@@ -56,3 +56,10 @@ def procedure_authority(code: str | None) -> ProcedureAuthority | None:
         delegable=bool(authority.get("delegable", True)),
         collective=bool(authority.get("collective", False)),
     )
+
+
+def procedures_in_field(field: str) -> list[ProcedureAuthority]:
+    """The authority facts of every active catalogue procedure of a field."""
+    codes = db.session.scalars(select(Procedure.code).where(
+        Procedure.field == field, Procedure.active.is_(True)).order_by(Procedure.code))
+    return [facts for code in codes if (facts := procedure_authority(code)) is not None]

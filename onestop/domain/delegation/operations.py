@@ -12,7 +12,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 
 from .authority import DEPUTY_OF, own_positions
-from .competence import procedure_authority
+from .competence import procedure_authority, procedures_in_field
 from .models import DELEGATION_KINDS, Delegation, Substitution
 from .queries import overlapping_delegations, overlapping_substitutions
 
@@ -104,6 +104,13 @@ def _check_scope(kind: str, delegator: Position, codes: list[str], fields: list[
                 f"giải quyết thủ tục {code}; không thể giao lại thẩm quyền mình không có "
                 "hoặc chỉ được ủy quyền.",
                 field="procedure_codes")
+    for field in fields:
+        own = [f for f in procedures_in_field(field) if f.delegable and f.competent(delegator)]
+        if not own:
+            raise DomainError(
+                f"{delegator.title} ({delegator.agency.display_name}) không tự mình có thẩm quyền "
+                f"giải quyết thủ tục nào (được phép ủy quyền) thuộc lĩnh vực «{field}».",
+                field="fields")
 
 
 def _check_delegate(kind, delegator: Position, delegate_position, delegate_user, at) -> None:

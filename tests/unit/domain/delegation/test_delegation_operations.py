@@ -91,10 +91,24 @@ def test_is_sub_delegation_refused(org, admin, chairman, director):
 
 
 def test_must_tuq_stay_within_the_delegators_agencies(org, admin, director):
-    huyen_chairman = org.position("UBND-HUYEN", "chairman")
+    """Sở Tư pháp is not under Sở Nội vụ: its deputy director cannot receive the director's TUQ."""
     with pytest.raises(DomainError) as refused:
-        tuq(admin, huyen_chairman, director, procedure_codes=[], fields=["Tư pháp"])
+        tuq(admin, director, org.position("STP", "deputy_director"), procedure_codes=[RELIGION])
     assert refused.value.field == "delegate_position_id"
+
+
+@pytest.mark.parametrize("delegator, fields", [
+    (("SNV", "director"), ["Tổ chức - Biên chế"]),  # held only by delegation: no chain
+    (("UBND-TINH", "chairman"), ["Tín ngưỡng, tôn giáo"]),  # the director's, not the chairman's
+    (("UBND-TINH", "chairman"), ["Không có lĩnh vực này"]),
+])
+def test_is_a_field_the_delegator_does_not_hold_refused(org, admin, chairman, director, delegator,
+                                                        fields):
+    tuq(admin, chairman, director)
+    with pytest.raises(DomainError) as refused:
+        tuq(admin, org.position(*delegator), org.position("BTG", "head"), procedure_codes=[],
+            fields=fields)
+    assert refused.value.field == "fields"
 
 
 @pytest.mark.parametrize("kind, delegator, delegate, field", [

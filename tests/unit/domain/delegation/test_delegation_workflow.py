@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from onestop.domain import Forbidden
 from onestop.domain.audit.models import AuditEvent
+from onestop.domain.delegation.models import Delegation
 from onestop.domain.delegation.operations import (
     appoint_substitute,
     delegate_authority,
@@ -99,13 +100,15 @@ def test_is_a_substitutes_decision_recorded_for_the_absent_director(db, demo_org
 
 
 
-def test_does_a_capacity_apply_only_to_tasks_in_its_scope(demo_org, at_decision):
+def test_does_a_capacity_apply_only_to_tasks_in_its_scope(db, demo_org, at_decision):
     """A delegation for another field puts nothing of this dossier in the delegate's queue."""
-    other = delegate_authority(
-        demo_org.user("admin"), kind="TUQ", delegator_position=demo_org.position("SNV", "director"),
-        delegate_position=demo_org.position("BTG", "head"), fields=["Tổ chức - Biên chế"],
+    other = Delegation(  # e.g. for a procedure of the field published later
+        kind="TUQ", delegator_position_id=demo_org.position("SNV", "director").id,
+        delegate_position_id=demo_org.position("BTG", "head").id, procedure_codes=["1.009999"],
         basis_number="26/QĐ-SNV", basis_date=date(2026, 1, 10), valid_from=T0 - 24 * H,
-        valid_to=T0 + 24 * H, at=T0 - 24 * H)
+        valid_to=T0 + 24 * H)
+    db.session.add(other)
+    db.session.flush()
     decide, head = _task(at_decision, "decide"), demo_org.user("truongban.btg")
     (capacity,) = on_behalf_capacities(head, T0 + 4 * H)
     assert capacity.delegation == other and not capacity.applies_to(decide)
