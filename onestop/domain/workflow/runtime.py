@@ -24,15 +24,11 @@ from .schema import REFUSE, RETURNED
 
 ACTIVE_STATUSES = ("received", "processing", "processed")
 LEADER_ROLES = ("head", "deputy_head", "leader", "deputy_leader")
-_workflows: dict[int, Workflow] = {}
 
 
 def workflow_of(version) -> Workflow:
-    """The engine view of a procedure version (versions are immutable, so it is cached)."""
-    cached = _workflows.get(version.id)
-    if cached is None or cached.definition is not version.definition:
-        cached = _workflows[version.id] = Workflow(version.definition)
-    return cached
+    """The engine view of a procedure version (cheap: two indexes over its steps)."""
+    return Workflow(version.definition)
 
 
 def _calendar(agency_id: int | None):

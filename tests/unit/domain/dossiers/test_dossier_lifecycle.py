@@ -297,3 +297,68 @@ def test_form_and_parts_are_checked(khai_sinh, citizen, demo_org):
     with pytest.raises(DomainError) as err:
         lifecycle.submit_online(citizen, khai_sinh, KHAI_SINH_FORM, parts, "c", agency_id=agency)
     assert err.value.field == "to_khai" and "text/plain" in err.value.message
+
+
+def test_suspension_stops_the_clock_until_resumed(submitted, demo_org):
+    """Does an agreed suspension move the due date by the suspended working time?"""
+    desk = demo_org.user("motcua.anbinh")
+    lifecycle.receive(submitted, desk, T0 + H)
+    runtime.act(open_task(submitted, "receive"), desk, "submit", at=T0 + 2 * H)
+    clerk = demo_org.user("hotich.anbinh")
+    due = submitted.due_at
+    lifecycle.suspend(submitted, clerk, "Chờ xác minh", T0 + 3 * H)
+    assert submitted.status == "suspended"
+    with pytest.raises(DomainError):
+        runtime.act(open_task(submitted, "appraise"), clerk, "submit", at=T0 + 4 * H)
+    lifecycle.resume(submitted, clerk, T0 + 5 * H)
+    assert submitted.status == "processing" and submitted.paused_minutes == 60
+    assert submitted.due_at == calendar_of(None).add_minutes(due, 60)
+
+
+def test_every_verb_announces_its_event(submitted, demo_org):
+    """Do the verbs emit received, supplement, step_done, processed and returned in order?"""
+    seen = []
+    names = [
+        "received",
+        "supplement_requested",
+        "supplement_completed",
+        "step_done",
+        "processed",
+        "returned",
+        "rated",
+    ]
+    handlers = {n: events.on(n)(lambda d, _n=n, **kw: seen.append(_n)) for n in names}
+    try:
+        desk = demo_org.user("motcua.anbinh")
+        lifecycle.receive(submitted, desk, T0 + H)
+        lifecycle.request_supplement(submitted, desk, "Thiếu", ["to_khai"], at=T0 + 2 * H)
+        lifecycle.complete_supplement(
+            submitted, submitted.applicant, khai_sinh_parts()[:1], at=T0 + 3 * H
+        )
+        walk = [
+            ("receive", "motcua.anbinh", "submit"),
+            ("appraise", "hotich.anbinh", "submit"),
+            ("decide", "chutich.anbinh", "approve"),
+        ]
+        for n, (step, user, action) in enumerate(walk):
+            runtime.act(
+                open_task(submitted, step), demo_org.user(user), action, at=T0 + (4 + n) * H
+            )
+        lifecycle.hand_over(submitted, desk, "post", T0 + 8 * H)
+        lifecycle.rate(submitted, submitted.applicant, 4, at=T0 + 9 * H)
+    finally:
+        for name, handler in handlers.items():
+            events._handlers[name].remove(handler)
+    assert seen == [
+        "received",
+        "supplement_requested",
+        "supplement_completed",
+        "step_done",
+        "step_done",
+        "processed",
+        "step_done",
+        "returned",
+        "step_done",
+        "rated",
+    ]
+    assert submitted.return_method == "post"
