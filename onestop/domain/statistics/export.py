@@ -24,8 +24,9 @@ TABLE_CELLS = ("carried_over", "new_online", "new_desk", "new_post", "received",
                "resolved_early", "resolved_on_time", "resolved_late_apology",
                "resolved_late_no_apology", "resolved", "in_progress_within",
                "in_progress_overdue", "in_progress", "withdrawn", "refused", "returned")
-TABLE_INDICATORS = ("on_time_rate", "average_days", "online_share", "electronic_result_share",
-                    "digitisation_share", "reuse_share", "satisfaction", "average_rating")
+TABLE_INDICATORS = ("on_time_rate", "average_days", "p50_days", "p90_days", "online_share",
+                    "electronic_result_share", "digitisation_share", "reuse_share", "satisfaction",
+                    "average_rating")
 
 
 def _row_dict(row: ReportRow) -> dict:

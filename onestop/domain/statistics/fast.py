@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
+from onestop.domain.statistics.indicators import HISTOGRAM
 from onestop.domain.statistics.models import MonthlyRollup
 from onestop.extensions import db
 
@@ -57,6 +58,7 @@ def rollup_sums(query, scope: str, key_name: str | None, agency_ids: list[int] |
         "complaints_before": before_period(R.complaints_end),
         "rated_upto": func.sum(R.rated_recv), "rated_before": before_period(R.rated_end),
         "stars_upto": func.sum(R.stars_recv), "stars_before": before_period(R.stars_end),
+        **{name: in_period(getattr(R, name)) for name in HISTOGRAM},
     }
     key = getattr(R, key_name) if key_name else None
     level = level_for(key_name, agency_ids is not None,
@@ -116,4 +118,5 @@ def _cells(raw: dict) -> dict:
         "rated": raw["rated_upto"] - raw["rated_before"],
         "minutes": raw["minutes"],
         "stars": raw["stars_upto"] - raw["stars_before"],
+        **{name: raw[name] for name in HISTOGRAM},
     }

@@ -109,6 +109,9 @@ COUNTERS = (
     "withdrawn", "refused", "ended_on_time", "res_electronic", "res_digitised", "res_minutes",
     "returned", "late_open", "complaints_recv", "complaints_end", "rated_recv", "rated_end",
     "stars_recv", "stars_end",
+    # resolved dossiers by processing time (indicators.HISTOGRAM_DAYS)
+    "hist_00", "hist_01", "hist_02", "hist_03", "hist_04", "hist_05", "hist_06", "hist_07",
+    "hist_08", "hist_09", "hist_10", "hist_11", "hist_12",
 )
 
 
@@ -161,3 +164,16 @@ class MonthlyRollup(db.Model):
     rated_end: Mapped[int] = _counter()
     stars_recv: Mapped[int] = _counter()
     stars_end: Mapped[int] = _counter()
+    hist_00: Mapped[int] = _counter()
+    hist_01: Mapped[int] = _counter()
+    hist_02: Mapped[int] = _counter()
+    hist_03: Mapped[int] = _counter()
+    hist_04: Mapped[int] = _counter()
+    hist_05: Mapped[int] = _counter()
+    hist_06: Mapped[int] = _counter()
+    hist_07: Mapped[int] = _counter()
+    hist_08: Mapped[int] = _counter()
+    hist_09: Mapped[int] = _counter()
+    hist_10: Mapped[int] = _counter()
+    hist_11: Mapped[int] = _counter()
+    hist_12: Mapped[int] = _counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from onestop.domain import DomainError
@@ -14,7 +14,12 @@ from onestop.domain.procedures.models import Procedure
 from onestop.domain.statistics import timing
 from onestop.domain.statistics.cells import CELLS, conditions
 from onestop.domain.statistics.fast import rollup_sums, whole_months
-from onestop.domain.statistics.indicators import indicators
+from onestop.domain.statistics.indicators import (
+    HISTOGRAM,
+    HISTOGRAM_DAYS,
+    MINUTES_PER_DAY,
+    indicators,
+)
 from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
 from onestop.extensions import db
 
@@ -116,6 +121,14 @@ def _aggregate(model, key, query: ReportQuery) -> dict:
     columns.append(func.sum(case((conds["resolved"], model.working_minutes), else_=0))
                    .label("minutes"))
     columns.append(func.sum(case((conds["rated"], model.rating), else_=0)).label("stars"))
+    bounds = [0, *(d * MINUTES_PER_DAY for d in HISTOGRAM_DAYS[:-1])]
+    for i, name in enumerate(HISTOGRAM):
+        in_bucket = [conds["resolved"]]
+        if i:
+            in_bucket.append(func.coalesce(model.working_minutes, 0) > bounds[i])
+        if i < len(HISTOGRAM) - 1:
+            in_bucket.append(func.coalesce(model.working_minutes, 0) <= bounds[i + 1])
+        columns.append(func.sum(case((and_(*in_bucket), 1), else_=0)).label(name))
     stmt = select(*([key] if key is not None else []), *columns).where(
         conds["_scope"], *fact_filters(model, query))
     if key is not None and key.class_ is FactOfficer:
@@ -132,8 +145,9 @@ def _aggregate(model, key, query: ReportQuery) -> dict:
 def _row(key, label, sums: dict | None) -> ReportRow:
     sums = dict(sums or {})
     minutes, stars = sums.pop("minutes", 0), sums.pop("stars", 0)
+    histogram = [sums.pop(name, 0) for name in HISTOGRAM]
     cells = {name: sums.get(name, 0) for name in CELLS}
-    return ReportRow(key, label, cells, indicators(cells, minutes, stars))
+    return ReportRow(key, label, cells, indicators(cells, minutes, stars, histogram))
 
 
 def _labels(query: ReportQuery, keys) -> dict:

@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from onestop.domain.statistics import timing
+from onestop.domain.statistics.indicators import HISTOGRAM, bucket_of
 from onestop.domain.statistics.models import COUNTERS, AgencyPartFact, DossierFact, MonthlyRollup
 from onestop.extensions import db
 
@@ -60,6 +61,7 @@ def contributions(scope: str, fact, tz=None) -> dict[tuple, Counter]:
                 name = "late_apology" if fact.apology else "late_no_apology"
             ended[f"res_{name}"] += 1
             ended["res_minutes"] += fact.working_minutes or 0
+            ended[HISTOGRAM[bucket_of(fact.working_minutes or 0)]] += 1
             ended["res_electronic"] += int(bool(fact.electronic_result))
             ended["res_digitised"] += int(bool(fact.electronic_result and fact.digitised))
         else:

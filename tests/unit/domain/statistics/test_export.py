@@ -90,3 +90,16 @@ def test_dossier_events_refresh_the_facts(demo_org):
     emit("processed", d10)
     fact = db.session.query(DossierFact).filter_by(dossier_id=d10.id).one()
     assert (fact.outcome, fact.classification) == ("resolved", "on_time")
+
+
+def test_percentile_bounds_come_from_the_histogram():
+    """Is the percentile the bound of the bucket holding the p-th dossier?"""
+    from onestop.domain.statistics.indicators import bucket_of, percentile_days
+
+    assert [bucket_of(m) for m in (0, 240, 241, 480, 960, 29000)] == [0, 0, 1, 1, 2, 12]
+    histogram = [0] * 13
+    histogram[2], histogram[4], histogram[12] = 5, 4, 1
+    assert percentile_days(histogram, 50) == 2
+    assert percentile_days(histogram, 90) == 5
+    assert percentile_days(histogram, 100) is None  # beyond 60 days
+    assert percentile_days([0] * 13, 50) is None

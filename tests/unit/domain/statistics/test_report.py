@@ -71,6 +71,8 @@ def test_indicators_of_qd_766(scenario):
     # D06 1920-960, D15 1080 (24/11, Vietnam Cultural Day, is a day off) -> 11880 / 7.
     assert ind["average_minutes"] == 1697.1
     assert ind["average_days"] == 3.54
+    # Histogram: 1 within 2 days, 2 more within 3, the other 4 within 5 days.
+    assert (ind["p50_days"], ind["p90_days"]) == (5, 5)
     assert ind["online_share"] == 50.0                 # 5 of 10 new
     assert ind["electronic_result_share"] == 14.29     # 1 of 7 resolved
     assert ind["digitisation_share"] == 14.29
