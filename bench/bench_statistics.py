@@ -50,7 +50,8 @@ SELECT id, 'BENCH-' || id, agency_id, 'B.' || lpad(proc::text, 6, '0'), 'Thủ t
     CASE WHEN r4 < 0.3 THEN 1 + (r2 * 5)::int % 5 END, r4 < 0.02, now()
 FROM (
   SELECT id, received, due, agency_id, proc, channel, r2, r3, r4, supp,
-         CASE WHEN supp >= 2 THEN least(due, received + interval '2 days') ELSE due END AS late_since,
+         CASE WHEN supp >= 2 THEN least(due, received + interval '2 days') ELSE due END
+           AS late_since,
          CASE WHEN r1 < 0.80 THEN 'resolved' WHEN r1 < 0.83 THEN 'withdrawn'
               WHEN r1 < 0.85 THEN 'refused' END AS outcome,
          CASE WHEN r1 < 0.85 THEN received + (r2 * 14 + 0.05) * interval '1 day' END AS ended
@@ -168,6 +169,8 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep existing data if present")
+    parser.add_argument("--rebuild-rollups", action="store_true",
+                        help="with --reuse: recreate the rollup table, rebuild it from the facts")
     args = parser.parse_args()
     if not args.database_url.startswith("postgresql"):
         parser.error("this benchmark generates data with PostgreSQL's generate_series")
@@ -189,6 +192,16 @@ def main() -> int:
             t0 = time.perf_counter()
             generate(db, args.dossiers)
             print(f"  generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        elif args.rebuild_rollups:
+            from onestop.domain.statistics import rollups
+            from onestop.domain.statistics.models import MonthlyRollup
+
+            MonthlyRollup.__table__.drop(db.engine, checkfirst=True)
+            MonthlyRollup.__table__.create(db.engine)
+            t0 = time.perf_counter()
+            rows = rollups.rebuild()
+            db.session.commit()
+            print(f"monthly rollups rebuilt: {rows:,} rows in {time.perf_counter() - t0:.0f} s")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE dossier_facts"))
             conn.execute(text("VACUUM ANALYZE agency_part_facts"))
