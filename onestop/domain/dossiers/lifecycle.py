@@ -160,7 +160,7 @@ def submit_online(
     return dossier
 
 
-def register_atdesk(
+def register_at_desk(
     officer,
     version,
     applicant,
