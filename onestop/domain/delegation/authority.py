@@ -174,8 +174,8 @@ def _describe(positions: list[Position], agency_id, unit_id, role, position_id) 
         names = sorted({f"{p.title} ({p.agency.display_name})" for p in positions})
         return ", ".join(names)
     if position_id:
-        return f"position {position_id}"
-    return f"role {role or 'any'} in agency {agency_id}"
+        return f"số {position_id} (không còn hoạt động)"
+    return f"nào có vai trò «{role or 'bất kỳ'}» tại cơ quan số {agency_id}"
 
 
 def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, procedure_code=None,
