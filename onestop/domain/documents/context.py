@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ RETURN_METHODS = {
     "electronic": "Trực tuyến (bản điện tử)",
 }
 MINUTES_PER_DAY = 480
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def when(at: datetime | None) -> str:
@@ -100,8 +102,16 @@ def dossier_facts(dossier) -> dict:
             }
             for part in dossier.parts
         ],
-        "form": dict(dossier.form_data or {}),
+        "form": {key: _display(value) for key, value in (dossier.form_data or {}).items()},
     }
+
+
+def _display(value):
+    """ISO dates from the online form as the papers print them (dd/mm/yyyy)."""
+    if isinstance(value, str) and ISO_DATE.match(value):
+        year, month, day_ = value.split("-")
+        return f"{day_}/{month}/{year}"
+    return value
 
 
 def signature_block(

@@ -16,6 +16,14 @@ from . import context as ctx
 from .operations import issue_paper, issue_result
 
 RESULT_LABELS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+ACTION_LABELS = {
+    "submit": "Chuyển xử lý tiếp",
+    "approve": "Phê duyệt",
+    "back": "Trả lại bước trước",
+    "deny": "Từ chối",
+    "hand_over": "Trả kết quả",
+    "consult": "Xin ý kiến",
+}
 
 
 def _item(item) -> dict:
@@ -27,7 +35,7 @@ def _item(item) -> dict:
 @on("received")
 def issue_receipt(dossier, actor=None, **_kw) -> None:
     """Form 01 when the desk receives the dossier."""
-    issue_paper(dossier, "receipt", actor or dossier.applicant)
+    issue_paper(dossier, "receipt", actor or dossier.applicant, at=dossier.received_at)
 
 
 @on("supplement_requested")
@@ -38,6 +46,7 @@ def issue_supplement_request(dossier, actor=None, pause=None, **_kw) -> None:
         "supplement_request",
         actor,
         revision=dossier.supplement_count,
+        at=pause.started_at if pause is not None else None,
         reason=pause.reason if pause is not None else "",
         items=[_item(i) for i in (pause.items or [])] if pause is not None else [],
     )
@@ -46,7 +55,13 @@ def issue_supplement_request(dossier, actor=None, pause=None, **_kw) -> None:
 @on("refused")
 def issue_refusal(dossier, actor=None, reason=None, **_kw) -> None:
     """Form 03 with the specific reason."""
-    issue_paper(dossier, "refusal", actor, reason=reason or dossier.outcome_reason or "")
+    issue_paper(
+        dossier,
+        "refusal",
+        actor,
+        reason=reason or dossier.outcome_reason or "",
+        at=dossier.finished_at,
+    )
 
 
 @on("apologised")
@@ -58,6 +73,7 @@ def issue_apology(dossier, actor=None, extension=None, **_kw) -> None:
         "apology",
         actor,
         agency=agency,
+        at=extension.created_at if extension is not None else None,
         reason=extension.reason if extension else "",
         previous_due_at=ctx.when(extension.previous_due_at) if extension else "",
         new_due_at=ctx.when(extension.new_due_at) if extension else "",
@@ -73,6 +89,7 @@ def issue_stop_notice(dossier, actor=None, reason=None, **_kw) -> None:
         "stop_notice",
         officer or actor,
         reason=reason or "",
+        at=dossier.finished_at,
         requested_at=ctx.day(dossier.finished_at),
     )
 
@@ -82,13 +99,19 @@ def issue_signed_result(dossier, actor=None, authorisation=None, **_kw) -> None:
     """The numbered result, signed by whoever decided, in the capacity they decided in."""
     if authorisation is None:
         return
-    issue_result(dossier, authorisation)
+    issue_result(dossier, authorisation, at=dossier.processed_at)
 
 
 @on("returned")
 def issue_control_sheet(dossier, actor=None, **_kw) -> None:
     """Form 06 as it stands when the result is handed over: one row per step handover."""
-    issue_paper(dossier, "control_sheet", actor, handovers=control_sheet_rows(dossier))
+    issue_paper(
+        dossier,
+        "control_sheet",
+        actor,
+        handovers=control_sheet_rows(dossier),
+        at=dossier.returned_at,
+    )
 
 
 def control_sheet_rows(dossier) -> list[dict]:
@@ -112,7 +135,7 @@ def control_sheet_rows(dossier) -> list[dict]:
                 "from": person.full_name if person else "",
                 "to": "",
                 "result": RESULT_LABELS.get(task.result or "", ""),
-                "note": task.outcome,
+                "note": ACTION_LABELS.get(task.outcome or "", task.outcome),
             }
         )
     for current, following in zip(rows, rows[1:], strict=False):
