@@ -214,6 +214,8 @@ def receive(dossier, officer, at: datetime | None = None) -> Dossier:
     authorisation = desk(dossier, officer, "receive", at)
     calendar = calendar_of(dossier.receiving_agency_id)
     dossier.code = issue_code(dossier.receiving_agency, at, calendar.local)
+    # The entry in the day's tracking book (form 07) is the code's sequence number.
+    dossier.tracking_number = int(dossier.code.rsplit("-", 1)[1])
     dossier.received_at, dossier.received_by_id = at, officer.id
     dossier.due_at = dossier.original_due_at = due_at_for(dossier, at)
     dossier.status = "received"

@@ -115,6 +115,7 @@ class Dossier(db.Model):
 
     @property
     def is_open(self) -> bool:
+        """Whether the dossier is still being handled (its clock may still run)."""
         return self.status in OPEN_STATUSES
 
     @property

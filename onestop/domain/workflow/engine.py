@@ -36,6 +36,7 @@ class Outcome:
 
     @property
     def issues_result(self) -> bool:
+        """Whether the route taken issues the result (the dossier is processed)."""
         return self.route.issues_result
 
 
@@ -94,6 +95,7 @@ class Workflow:
         )
 
     def comment_required(self, token: Token, action: str) -> bool:
+        """Whether the officer must write a comment for this action (refusals)."""
         target = self.holder(token).get("actions", {}).get(action)
         return bool(target and target.get("comment_required"))
 

@@ -40,6 +40,8 @@ class GuardError(ValueError):
 
 @dataclass(frozen=True)
 class Node:
+    """A parsed expression: a literal, a name, a list, or an operator with its operands."""
+
     kind: str  # literal, name, list, not, and, or, compare
     value: Any = None
     children: tuple = ()

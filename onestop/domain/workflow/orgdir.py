@@ -12,6 +12,8 @@ DEMO_ORG = Path(__file__).resolve().parents[2] / "seed" / "demo_province.yaml"
 
 @dataclass
 class AgencyEntry:
+    """One agency of the tree: its unit keys and its positions with their unit and role."""
+
     key: str
     units: set[str] = field(default_factory=set)
     # position key -> (unit key or None, role)

@@ -175,6 +175,8 @@ class Step(Assignment):
 
 
 class Part(Strict):
+    """A dossier part (thành phần hồ sơ) the applicant provides."""
+
     code = fields.String(required=True, validate=_identifier("a part code"))
     name = fields.String(required=True)
     required = fields.Boolean(load_default=True)
@@ -187,6 +189,8 @@ class Part(Strict):
 
 
 class FormField(Strict):
+    """One field of the online form."""
+
     name = fields.String(required=True, validate=_identifier("a form field name"))
     label = fields.String(required=True)
     type = fields.String(
@@ -207,10 +211,14 @@ class FormField(Strict):
 
 
 class Form(Strict):
+    """The online form: its fields in display order."""
+
     fields = fields.List(fields.Nested(FormField), required=True)
 
 
 class LegalTime(Strict):
+    """The legal processing time: working days, working hours, or the same day."""
+
     working_days = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
     working_hours = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
     same_day = fields.Boolean()
@@ -225,6 +233,8 @@ class LegalTime(Strict):
 
 
 class Authority(Strict):
+    """The competent position, whether it may be delegated, and TM. signing."""
+
     agency = fields.String()
     position = fields.String(required=True)
     delegable = fields.Boolean(load_default=True)
@@ -233,6 +243,8 @@ class Authority(Strict):
 
 
 class Fee(Strict):
+    """The fee or charge, with its legal basis."""
+
     amount = fields.Integer(required=True, validate=validate.Range(min=0))
     currency = fields.String(load_default="VND", validate=validate.OneOf(["VND"]))
     basis = fields.String()
@@ -240,12 +252,16 @@ class Fee(Strict):
 
 
 class Result(Strict):
+    """The result paper: its template, title and number series."""
+
     template = fields.String(required=True)
     title = fields.String(required=True)
     number_series = fields.String()
 
 
 class Cutoff(fields.String):
+    """A quoted HH:MM time after which receipts count from the next working day."""
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, int):
             raise ValidationError(

@@ -45,7 +45,7 @@ def test_receipt_issues_code_and_same_day_due_and_opens_the_desk_step(submitted,
     """Does receipt give the code {eid}-{YYMMDD}-{seq}, the same-day due date and a desk task?"""
     desk = demo_org.user("motcua.anbinh")
     lifecycle.receive(submitted, desk, T0 + H)
-    assert submitted.code == "H99.30.01-261202-0001"
+    assert submitted.code == "H99.30.01-261202-0001" and submitted.tracking_number == 1
     assert submitted.status == "received"
     assert submitted.due_at == T0 + 8 * H  # 17:00 the same day
     task = open_task(submitted, "receive")
