@@ -184,3 +184,41 @@ def _name(user_id: int | None) -> str | None:
 
     user = db.session.get(User, user_id) if user_id else None
     return user.full_name if user else None
+
+
+def facts(dossier) -> dict:
+    """The dossier as the applicant follows it: status, dates, open steps and the timeline."""
+    return {
+        "id": dossier.id,
+        "code": dossier.code,
+        "status": dossier.status,
+        "channel": dossier.channel,
+        "procedure": {
+            "code": dossier.procedure_version.procedure.code,
+            "name": dossier.procedure_version.procedure.name,
+            "version": dossier.procedure_version.number,
+        },
+        "agency": dossier.receiving_agency.name,
+        "applicant": dossier.applicant_name,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "original_due_at": dossier.original_due_at,
+        "processed_at": dossier.processed_at,
+        "returned_at": dossier.returned_at,
+        "finished_at": dossier.finished_at,
+        "paused_minutes": dossier.paused_minutes,
+        "supplement_count": dossier.supplement_count,
+        "return_method": dossier.return_method,
+        "outcome_reason": dossier.outcome_reason,
+        "form_data": dossier.form_data,
+        "parts": [
+            {"code": p.part_code, "name": p.name, "filename": p.filename, "sha256": p.blob_sha256}
+            for p in dossier.parts
+        ],
+        "current_steps": [
+            {k: v for k, v in step.items() if k != "task"} | {"task_id": step["task"].id}
+            for step in current_steps(dossier)
+        ],
+        "timeline": [entry.__dict__ for entry in timeline(dossier)],
+    }

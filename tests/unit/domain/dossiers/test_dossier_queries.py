@@ -47,3 +47,14 @@ def test_unknown_code_is_not_found(db):
     """Is an unknown code a NotFound naming the code?"""
     with pytest.raises(NotFound, match="H99-000000-0000"):
         queries.dossier_by_code("H99-000000-0000")
+
+
+def test_facts_give_the_applicant_view(submitted, demo_org):
+    """Do the dossier facts carry the code, status, open steps and timeline?"""
+    lifecycle.receive(submitted, demo_org.user("motcua.anbinh"), T0 + H)
+    facts = queries.facts(submitted)
+    assert facts["code"] == submitted.code and facts["status"] == "received"
+    assert facts["procedure"]["code"] == "1.001193"
+    assert facts["current_steps"][0]["name"] == "Tiếp nhận và chuyển hồ sơ"
+    assert [e["kind"] for e in facts["timeline"]] == ["submitted", "received"]
+    assert {p["code"] for p in facts["parts"]} == {"to_khai", "giay_chung_sinh"}

@@ -96,3 +96,22 @@ def test_text_loading_names_the_file(demo_org):
     with pytest.raises(Exception) as err:
         load_text("code: 1\n", "upload.yaml")
     assert str(err.value).startswith("upload.yaml: ")
+
+
+def test_catalogue_lists_versions_in_force_and_their_facts(demo_org):
+    """Does the catalogue list procedures by agency and give their time, fee and parts?"""
+    from onestop.domain.procedures import catalogue
+    from onestop.domain.procedures.publish import publish_paths
+
+    publish_paths([WORKFLOWS])
+    at_commune = [v.procedure.code for v in catalogue.current_versions(agency_key="XA-AN-BINH")]
+    assert at_commune == ["1.001193", "1.012658"]
+    assert [v.procedure.code for v in catalogue.current_versions(search="lý lịch")] == ["2.000488"]
+    facts = catalogue.facts(catalogue.version_by_code("2.000488"))
+    assert facts["fee"]["amount"] == 200000 and facts["legal_time"] == "10 ngày làm việc"
+    assert [a["key"] for a in facts["agencies"]] == ["UBND-TINH"]
+    assert facts["parts"][0]["code"] == "to_khai"
+    ks = catalogue.facts(catalogue.version_by_code("1.001193"))
+    assert ks["legal_time"] == "Trong ngày làm việc" and ks["cutoff"] == "15:00"
+    with pytest.raises(Exception, match="9.9"):
+        catalogue.version_by_code("9.9")
