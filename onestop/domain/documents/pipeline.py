@@ -10,10 +10,17 @@ from sqlalchemy import select
 from onestop.domain.dossiers.models import Blob
 from onestop.extensions import db
 from onestop.infra import clock
-from onestop.infra.signing import Identity, SignatureRequest, Stamp, signing_backend, timestamper
+from onestop.infra.signing import (
+    Identity,
+    SignatureRequest,
+    Stamp,
+    pki_path,
+    signing_backend,
+    timestamper,
+)
 
 from .context import LOCAL
-from .images import seal_image, signature_image
+from .images import load_specimen, seal_image, signature_image
 from .models import Document
 from .render import qr_data_uri, render_template_pdf
 
@@ -54,6 +61,15 @@ def _seal_box(signer_box):
     )
 
 
+def _specimen(label: str | None):
+    """A scanned signature or seal in instance/pki/images/<label>.png, when one was provided."""
+    return load_specimen(pki_path(current_app) / "images", label) if label else None
+
+
+def _seal(organisation: Identity):
+    return _specimen(organisation.label) or seal_image(organisation.common_name)
+
+
 def _organisation(document: Document) -> Identity:
     agency = document.agency
     return Identity(document.organisation_key, agency.name, organisation=agency.name)
@@ -81,21 +97,18 @@ def render_and_sign(document: Document) -> bytes:
             f"Ký bởi: {document.signer_name}\n{document.signer_title or ''}\n"
             f"Thời gian ký: {iso_local(signed_at)}"
         )
+        image = _specimen(document.signer_key) or signature_image(document.signer_name or "")
         pdf = backend.sign(
             pdf,
             SignatureRequest(
-                signer,
-                "Signer",
-                reason,
-                place,
-                Stamp(page, box, text, signature_image(document.signer_name or ""), font_size=8),
+                signer, "Signer", reason, place, Stamp(page, box, text, image, font_size=8)
             ),
             timestamper=tsa,
         ).data
-        seal_stamp = Stamp(page, _seal_box(box), "", seal_image(organisation.common_name))
+        seal_stamp = Stamp(page, _seal_box(box), "", _seal(organisation))
     else:
         text = f"Ký bởi: {organisation.common_name}\nThời gian ký: {iso_local(signed_at)}"
-        seal_stamp = Stamp(page, box, text, seal_image(organisation.common_name), font_size=8)
+        seal_stamp = Stamp(page, box, text, _seal(organisation), font_size=8)
     result = backend.sign(
         pdf,
         SignatureRequest(organisation, "Organisation", reason, place, seal_stamp),
