@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from delegation_helpers import T0
+from delegation_helpers import T0, add_procedure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +16,9 @@ from onestop.domain.delegation.models import Delegation, Substitution
 
 USERS = ["chutich.tinh", "phochutich.tinh", "chanhvp.tinh", "giamdoc.snv", "phogiamdoc.snv",
          "truongban.btg", "chuyenvien.btg"]
-CODES = ["P1", "P2"]
+CODES = ["P1", "P2", "P3"]
+FIELD_OF = {"P1": "F1", "P2": "F1", "P3": "F2"}
+NOT_DELEGABLE = {"P2"}
 ACTIONS = ["approve", "deny"]
 HOURS = 10
 
@@ -35,6 +37,7 @@ class Spec:
     end: int | None
     revoked: int | None
     id: int | None = None
+    fields: list[str] = field(default_factory=list)
 
 
 def _window(draw):
@@ -53,10 +56,12 @@ def delegation_specs(draw):
     start, end, revoked = _window(draw)
     if kind == "TUQ" and end is None:
         end = start + 1 + draw(st.integers(0, HOURS))
-    return Spec(kind, principal, other if by_position else None, None if by_position else other,
+    spec = Spec(kind, principal, other if by_position else None, None if by_position else other,
                 draw(st.lists(st.sampled_from(CODES), unique=True, max_size=2)),
                 draw(st.lists(st.sampled_from(ACTIONS), unique=True, max_size=2)),
                 start, end, revoked)
+    spec.fields = draw(st.lists(st.sampled_from(["F1", "F2"]), unique=True, max_size=1))
+    return spec
 
 
 @st.composite
@@ -92,8 +97,9 @@ def aimed_ask(draw, spec: Spec):
     edges = [spec.start - 1, spec.start] + [h + k for h in (spec.end, spec.revoked)
                                             if h is not None for k in (-1, 0)]
     hour = draw(st.sampled_from(edges) | st.integers(-1, HOURS + 3))
-    code = draw(st.sampled_from(spec.codes) if spec.codes and draw(st.booleans())
-                else st.sampled_from([*CODES, None]))
+    in_fields = [c for c in CODES if FIELD_OF[c] in spec.fields]
+    code = draw(st.sampled_from(spec.codes + in_fields) if (spec.codes or in_fields)
+                and draw(st.booleans()) else st.sampled_from([*CODES, None]))
     action = draw(st.sampled_from(spec.actions) if spec.actions and draw(st.booleans())
                   else st.sampled_from([*ACTIONS, None]))
     return user, spec.principal, code, action, hour
@@ -121,12 +127,18 @@ def model(delegations, substitutions, user, step, code, action, hour):
     substitution. Everyone in USERS holds exactly the position at the same index, nothing else."""
     if user == step:
         return ("own", None)
+    def covered(d):
+        if not (d.codes or d.fields):
+            return True
+        return code in d.codes or (code is not None and FIELD_OF[code] in d.fields)
+
     usable = [d for d in delegations
-              if d.principal == step and in_window(d, hour)
+              if d.principal == step and in_window(d, hour) and code not in NOT_DELEGABLE
               and (d.delegate_user == user or d.delegate_position == user)
-              and (not d.codes or code in d.codes) and (not d.actions or action in d.actions)]
+              and covered(d) and (not d.actions or action in d.actions)]
     if usable:
-        best = min(usable, key=lambda d: (0 if code in d.codes else (1 if d.codes else 2),
+        best = min(usable, key=lambda d: (0 if code in d.codes else (1 if d.codes or d.fields
+                                                                     else 2),
                                           0 if action in d.actions else 1, -d.start, -d.id))
         return ("delegation", best.id)
     if any(s.principal == step and s.delegate_user == user and in_window(s, hour)
@@ -140,7 +152,11 @@ def at(hour: int):
 
 
 @pytest.fixture
-def world(org):
+def world(db, org):
+    tinh = org.agency("UBND-TINH")
+    for code in CODES:
+        add_procedure(db, code, FIELD_OF[code], "chairman", ["UBND-TINH"], authority_agency=tinh,
+                      delegable=code not in NOT_DELEGABLE)
     users = [org.user(name) for name in USERS]
     positions = [next(h.position for h in user.holdings) for user in users]
     assert all(len(user.holdings) == 1 for user in users)
@@ -163,7 +179,8 @@ def insert(db, world, delegations, substitutions):
                                   if spec.delegate_position is not None else None),
             delegate_user_id=(users[spec.delegate_user].id
                               if spec.delegate_user is not None else None),
-            procedure_codes=spec.codes, actions=spec.actions, basis_number="1/QĐ",
+            procedure_codes=spec.codes, fields=spec.fields, actions=spec.actions,
+            basis_number="1/QĐ",
             basis_date=date(2026, 1, 1), valid_from=at(spec.start),
             valid_to=at(spec.end) if spec.end is not None else None, **revocation(spec))
         db.session.add(row)
@@ -178,7 +195,7 @@ def insert(db, world, delegations, substitutions):
     db.session.flush()
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(delegations=delegation_lists(),
        substitutions=st.lists(substitution_specs(), max_size=2),
@@ -204,7 +221,9 @@ def test_does_the_engine_match_the_model(db, world, delegations, substitutions, 
                 used = auth.delegation
                 assert used.delegator_position_id == positions[step].id
                 assert used.in_force(at(hour))
-                assert not used.procedure_codes or code in used.procedure_codes
+                assert code not in NOT_DELEGABLE
+                assert (not (used.procedure_codes or used.fields) or code in used.procedure_codes
+                        or FIELD_OF.get(code) in used.fields)
                 assert not used.actions or action in used.actions
     finally:
         savepoint.rollback()
