@@ -19,6 +19,9 @@ class SignatureBlock:
     signer_title: str
     signer_name: str
     basis: str | None
+    # The basis as a recital for the result's preamble, e.g. `Căn cứ Quyết định số 12/QĐ-UBND
+    # ngày 05/01/2026 về việc ủy quyền`; None when the signer acts in their own right.
+    citation: str | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -46,17 +49,23 @@ def signer_title(authorisation: Authorisation) -> str:
     return signer.title.upper()
 
 
+SUBJECTS = {"TUQ": "ủy quyền", "KT": "phân công ký thay", "TL": "giao ký thừa lệnh",
+            "substitution": "phân công người thay thế"}
+
+
 def signature_block(authorisation: Authorisation) -> SignatureBlock:
     """The block for a result signed under `authorisation` (own, delegation or substitution)."""
     if authorisation.delegation is not None:
         basis = authorisation.delegation.basis
+        subject = SUBJECTS[authorisation.delegation.kind]
     elif authorisation.substitution is not None:
-        basis = authorisation.substitution.basis
+        basis, subject = authorisation.substitution.basis, SUBJECTS["substitution"]
     else:
-        basis = None
+        basis = subject = None
     return SignatureBlock(
         form_line=authorisation.form_line,
         signer_title=signer_title(authorisation),
         signer_name=authorisation.actor.full_name,
         basis=basis,
+        citation=f"Căn cứ {basis} về việc {subject}" if basis else None,
     )

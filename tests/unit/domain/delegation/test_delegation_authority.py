@@ -72,6 +72,7 @@ def test_does_a_delegate_sign_tuq_with_the_legal_basis(org, chairman, director, 
     block = signature_block(auth)
     assert block.lines == ["TUQ. CHỦ TỊCH", "GIÁM ĐỐC SỞ NỘI VỤ", "Hoàng Văn Minh"]
     assert block.basis == "Quyết định số 12/QĐ-UBND ngày 05/01/2026"
+    assert block.citation == "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/01/2026 về việc ủy quyền"
 
 
 @pytest.mark.parametrize("code, action", [(RELIGION, "approve"), (JOB_SCHEME, "reassign"),
@@ -130,6 +131,7 @@ def test_does_a_substitute_get_the_position_but_not_its_delegations(
     block = signature_block(auth)
     assert block.lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Vũ Thị Mai"]
     assert block.basis == "Quyết định số 30/QĐ-SNV ngày 05/01/2026"
+    assert block.citation.endswith("về việc phân công người thay thế")
 
 
 def test_is_a_substitutes_act_audited_as_such(db, org, admin, director):
