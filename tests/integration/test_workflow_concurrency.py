@@ -181,3 +181,22 @@ def test_a_repeated_submission_with_one_key_creates_one_dossier(live):
     results = run_together(live, lambda i: new_dossier(key).id, count=4)
     assert all(isinstance(r, int) for r in results), results
     assert len(set(results)) == 1
+
+
+def test_receiving_one_dossier_twice_at_once_gives_one_code_and_a_conflict(live):
+    """When two desk officers receive the same dossier at once, does one get a 409?"""
+    from onestop.domain.dossiers import lifecycle
+    from onestop.domain.dossiers.models import Dossier
+
+    with live.app_context():
+        dossier_id = new_dossier(f"twice-{uuid.uuid4().hex[:6]}").id
+        db.session.commit()
+
+    def work(i):
+        dossier = db.session.get(Dossier, dossier_id)
+        return lifecycle.receive(dossier, user("motcua.anbinh"), T0 + 4 * H).code
+
+    results = run_together(live, work, count=4)
+    codes = [r for r in results if isinstance(r, str)]
+    assert len(codes) == 1, results
+    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, str)), results

@@ -74,3 +74,19 @@ def audit(action: str, dossier, actor, at: datetime, authorisation=None, **data)
         delegation_id=authorisation.delegation_id if authorisation else None,
         **data,
     )
+
+
+def lock(dossier) -> None:
+    """Lock the dossier row (PostgreSQL) and re-read it, so status checks see the latest state.
+
+    Concurrent verbs on one dossier then run one after the other; the later one finds the
+    state the earlier one left and is refused with a clear message instead of a lost update.
+    """
+    from .models import Dossier
+
+    db.session.execute(
+        select(Dossier)
+        .where(Dossier.id == dossier.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()

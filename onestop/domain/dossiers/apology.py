@@ -11,13 +11,14 @@ from onestop.extensions import db
 from onestop.infra import clock
 
 from . import events
-from .access import acting_task, audit
+from .access import acting_task, audit, lock
 from .models import Dossier, Extension
 
 
 def apologise(dossier, officer, reason: str, new_due_at: datetime, at: datetime | None = None):
     """The late unit apologises and sets the one new date (form 04)."""
     at = at or clock.now()
+    lock(dossier)
     if not dossier.is_open or dossier.received_at is None:
         raise DomainError(
             "only a received dossier still in processing can get a new date", field="status"
@@ -68,6 +69,7 @@ def rate(
 ) -> Dossier:
     """The applicant rates the service once the dossier is finished (1 to 5 stars)."""
     at = at or clock.now()
+    lock(dossier)
     if applicant.id != dossier.applicant_id:
         raise Forbidden("Only the applicant can rate this dossier.", field="user")
     if dossier.status not in ("processed", "returned", "refused", "withdrawn"):

@@ -18,7 +18,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 
 from . import events, states
-from .access import acting_task, audit, calendar_of, desk
+from .access import acting_task, audit, calendar_of, desk, lock
 from .apology import apologise, rate  # noqa: F401  (lifecycle verbs, re-exported)
 from .attachments import attach_all
 from .codes import issue_code
@@ -206,6 +206,7 @@ def receive(dossier, officer, at: datetime | None = None) -> Dossier:
     from onestop.domain.workflow import runtime
 
     at = at or clock.now()
+    lock(dossier)
     if dossier.status != "submitted":
         raise Conflict(
             f"This dossier is already {dossier.status}; it cannot be received again.",
@@ -244,6 +245,7 @@ def receive(dossier, officer, at: datetime | None = None) -> Dossier:
 def refuse(dossier, officer, reason: str, at: datetime | None = None) -> Dossier:
     """Refuse with a reason: at the desk (form 03) or, in processing, by an officer of a step."""
     at = at or clock.now()
+    lock(dossier)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("give the specific reason for the refusal", field="reason")
@@ -277,6 +279,7 @@ def refuse(dossier, officer, reason: str, at: datetime | None = None) -> Dossier
 def withdraw(dossier, applicant, reason: str, at: datetime | None = None) -> Dossier:
     """The applicant stops the dossier before a decision (form 05); unreceived: cancelled."""
     at = at or clock.now()
+    lock(dossier)
     if applicant.id != dossier.applicant_id:
         raise Forbidden("Only the applicant can withdraw this dossier.", field="user")
     if not dossier.is_open:
@@ -306,6 +309,7 @@ def hand_over(dossier, officer, method: str, at: datetime | None = None) -> Doss
     from onestop.domain.workflow.runtime import act, open_tasks, workflow_of
 
     at = at or clock.now()
+    lock(dossier)
     if method not in RETURN_METHODS:
         raise DomainError(
             f"return method must be one of {', '.join(RETURN_METHODS)}", field="method"

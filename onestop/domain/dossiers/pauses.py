@@ -10,7 +10,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 
 from . import events
-from .access import acting_task, audit, calendar_of, desk
+from .access import acting_task, audit, calendar_of, desk, lock
 from .attachments import attach_all
 from .models import Dossier, Pause
 
@@ -26,6 +26,7 @@ def request_supplement(
 ) -> Pause:
     """Ask the applicant to add or correct documents (form 02); the clock pauses meanwhile."""
     at = at or clock.now()
+    lock(dossier)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("say why the dossier needs a supplement", field="reason")
@@ -56,7 +57,7 @@ def request_supplement(
         started_at=at,
         requested_by_id=officer.id,
         task_id=task.id if task else None,
-        resume_status="submitted" if dossier.status == "submitted" else "processing",
+        resume_status=dossier.status,  # submitted, received or processing: where it goes back
     )
     db.session.add(pause)
     dossier.status = "supplement_requested"
@@ -104,6 +105,7 @@ def complete_supplement(
 ) -> Dossier:
     """The applicant sends what was asked; processing resumes at the step that asked."""
     at = at or clock.now()
+    lock(dossier)
     if dossier.status != "supplement_requested":
         raise DomainError("no supplement is awaited for this dossier", field="status")
     if applicant.id != dossier.applicant_id:
@@ -127,6 +129,7 @@ def complete_supplement(
 def suspend(dossier, officer, reason: str, at: datetime | None = None) -> Pause:
     """An agreed suspension: the clock stops until `resume`."""
     at = at or clock.now()
+    lock(dossier)
     if dossier.status != "processing":
         raise DomainError("only a dossier in processing can be suspended", field="status")
     if not (reason or "").strip():
@@ -152,6 +155,7 @@ def suspend(dossier, officer, reason: str, at: datetime | None = None) -> Pause:
 def resume(dossier, officer, at: datetime | None = None) -> Dossier:
     """End a suspension; due times move by the suspended working time."""
     at = at or clock.now()
+    lock(dossier)
     if dossier.status != "suspended":
         raise DomainError("this dossier is not suspended", field="status")
     _task, authorisation = acting_task(dossier, officer, "resume", at)

@@ -362,3 +362,16 @@ def test_every_verb_announces_its_event(submitted, demo_org):
         "rated",
     ]
     assert submitted.return_method == "post"
+
+
+def test_supplement_right_after_receipt_returns_to_received(submitted, demo_org):
+    """Does a supplement asked by the desk right after receipt come back to `received`?"""
+    desk = demo_org.user("motcua.anbinh")
+    lifecycle.receive(submitted, desk, T0 + H)
+    lifecycle.request_supplement(submitted, desk, "Thiếu bản chính", ["to_khai"], at=T0 + 2 * H)
+    lifecycle.complete_supplement(
+        submitted, submitted.applicant, khai_sinh_parts()[:1], at=T0 + 3 * H
+    )
+    assert submitted.status == "received"
+    runtime.act(open_task(submitted, "receive"), desk, "submit", at=T0 + 4 * H)
+    assert submitted.status == "processing"
