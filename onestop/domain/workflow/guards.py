@@ -31,6 +31,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
+MAX_LENGTH = 500
 _COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in"}
 
 
@@ -163,7 +164,12 @@ def parse(text: str) -> Node:
     """Parse a guard; raise GuardError naming what is wrong."""
     if not isinstance(text, str) or not text.strip():
         raise GuardError("a guard must be a non-empty expression such as: child_age < 6")
-    return _Parser(text).parse()
+    if len(text) > MAX_LENGTH:
+        raise GuardError(f"a guard is at most {MAX_LENGTH} characters; split the condition")
+    try:
+        return _Parser(text).parse()
+    except RecursionError:
+        raise GuardError("the guard is nested too deeply; simplify its parentheses") from None
 
 
 def names(node: Node) -> set[str]:

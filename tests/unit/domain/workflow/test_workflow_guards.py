@@ -59,3 +59,11 @@ def test_names_lists_the_fields_read():
 def test_dunder_names_read_only_data():
     """Does a dotted name only look up keys in the data, never attributes?"""
     assert guards.evaluate("age.__class__ == null", DATA) is True
+
+
+def test_huge_or_deeply_nested_guards_are_refused():
+    """Are an overlong guard and one nested past the parser's depth refused, not crashing?"""
+    with pytest.raises(guards.GuardError, match="at most"):
+        guards.parse("age < 6 or " * 100 + "true")
+    with pytest.raises(guards.GuardError, match="nested too deeply"):
+        guards.parse("(" * 240 + "1" + ")" * 240)
