@@ -71,5 +71,16 @@ class OrgDirectory:
         try:
             directory = cls.from_db()
         except Exception:  # no app context or no schema yet: validate against the demo tree
+            _forget_failed_read()
             return cls.from_yaml()
         return directory if directory.agencies else cls.from_yaml()
+
+
+def _forget_failed_read() -> None:
+    """Roll back a read that failed (PostgreSQL refuses further statements in that transaction)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        from onestop.extensions import db
+
+        db.session.rollback()
