@@ -114,10 +114,11 @@ def _set_common(fact, dossier: Dossier, procedure, agency_id: int) -> None:
 
 def _end_of(dossier: Dossier) -> tuple[datetime | None, str | None]:
     """The end instant and outcome of DOMAIN.md: processed, else returned, else stopped/refused."""
+    # Clamped to the receipt so that a clock skew can never make a negative period.
     if dossier.processed_at is not None:
-        return dossier.processed_at, "resolved"
+        return max(dossier.processed_at, dossier.received_at), "resolved"
     if dossier.returned_at is not None:
-        return dossier.returned_at, "resolved"
+        return max(dossier.returned_at, dossier.received_at), "resolved"
     if dossier.status in ENDING_STATUSES:
         ended = dossier.finished_at or dossier.received_at
         return max(ended, dossier.received_at), ENDING_STATUSES[dossier.status]
