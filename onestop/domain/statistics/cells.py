@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, func, or_
+
+from onestop.domain.statistics.indicators import HISTOGRAM_DAYS, MINUTES_PER_DAY
 
 # Order and labels of the report's columns (the layout of the periodic report).
 CELL_LABELS: dict[str, str] = {
@@ -81,6 +83,21 @@ def conditions(model, start: datetime, end: datetime) -> dict:
         "complaints": and_(or_(carried, new), m.complaint.is_(True)),
         "rated": and_(or_(carried, new), m.rating.is_not(None)),
     }
+
+
+def histogram_conditions(model) -> list:
+    """For each processing-time bucket, the condition on `working_minutes` that falls in it."""
+    minutes = func.coalesce(model.working_minutes, 0)
+    bounds = [d * MINUTES_PER_DAY for d in HISTOGRAM_DAYS[:-1]]
+    found = []
+    for i in range(len(HISTOGRAM_DAYS)):
+        parts = []
+        if i:
+            parts.append(minutes > bounds[i - 1])
+        if i < len(bounds):
+            parts.append(minutes <= bounds[i])
+        found.append(and_(*parts))
+    return found
 
 
 def condition(model, cell: str, start: datetime, end: datetime):

@@ -12,12 +12,10 @@ from onestop.domain import DomainError
 from onestop.domain.org.models import Agency, User
 from onestop.domain.procedures.models import Procedure
 from onestop.domain.statistics import timing
-from onestop.domain.statistics.cells import CELLS, conditions
-from onestop.domain.statistics.fast import rollup_sums, whole_months
+from onestop.domain.statistics.cells import CELLS, conditions, histogram_conditions
+from onestop.domain.statistics.fast import rollup_sums
 from onestop.domain.statistics.indicators import (
     HISTOGRAM,
-    HISTOGRAM_DAYS,
-    MINUTES_PER_DAY,
     indicators,
 )
 from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
@@ -121,14 +119,9 @@ def _aggregate(model, key, query: ReportQuery) -> dict:
     columns.append(func.sum(case((conds["resolved"], model.working_minutes), else_=0))
                    .label("minutes"))
     columns.append(func.sum(case((conds["rated"], model.rating), else_=0)).label("stars"))
-    bounds = [0, *(d * MINUTES_PER_DAY for d in HISTOGRAM_DAYS[:-1])]
-    for i, name in enumerate(HISTOGRAM):
-        in_bucket = [conds["resolved"]]
-        if i:
-            in_bucket.append(func.coalesce(model.working_minutes, 0) > bounds[i])
-        if i < len(HISTOGRAM) - 1:
-            in_bucket.append(func.coalesce(model.working_minutes, 0) <= bounds[i + 1])
-        columns.append(func.sum(case((and_(*in_bucket), 1), else_=0)).label(name))
+    for name, in_bucket in zip(HISTOGRAM, histogram_conditions(model), strict=True):
+        columns.append(func.sum(case((and_(conds["resolved"], in_bucket), 1), else_=0))
+                       .label(name))
     stmt = select(*([key] if key is not None else []), *columns).where(
         conds["_scope"], *fact_filters(model, query))
     if key is not None and key.class_ is FactOfficer:
@@ -170,19 +163,18 @@ def _labels(query: ReportQuery, keys) -> dict:
 
 
 def uses_rollups(query: ReportQuery) -> bool:
-    """Whole-month periods without an officer read the monthly rollups; others read the facts."""
-    return query.officer_id is None and whole_months(query.first, query.last)
+    """Reports read the monthly rollups (with facts for partial months) unless by officer."""
+    return query.officer_id is None and query.group_by != "officer"
 
 
 def _sums(query: ReportQuery, model, key, source: str) -> dict:
     if source == "facts" or (source == "auto" and not uses_rollups(query)):
         return _aggregate(model, key, query)
-    if query.officer_id is not None or not whole_months(query.first, query.last):
-        raise DomainError("Số liệu tổng hợp theo tháng chỉ dùng cho kỳ trọn tháng, "
-                          "không lọc theo cán bộ.", field="source")
+    if not uses_rollups(query):
+        raise DomainError("Số liệu tổng hợp theo tháng không có chiều cán bộ.", field="source")
     agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
     scope = "part" if model is AgencyPartFact else "dossier"
-    return rollup_sums(query, scope, key.key if key is not None else None, agency_ids)
+    return rollup_sums(query, model, scope, key, agency_ids, fact_filters(model, query))
 
 
 def build_report(query: ReportQuery, source: str = "auto") -> Report:

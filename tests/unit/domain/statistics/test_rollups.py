@@ -16,10 +16,16 @@ from onestop.domain.statistics.report import ReportQuery, build_report, uses_rol
 from onestop.extensions import db
 
 PERIODS = [
-    (date(2026, 11, 1), date(2026, 11, 30)),
+    (date(2026, 11, 1), date(2026, 11, 30)),    # whole months: rollups only
     (date(2026, 10, 1), date(2026, 12, 31)),
     (date(2026, 12, 1), date(2026, 12, 31)),
     (date(2026, 1, 1), date(2026, 10, 31)),
+    (date(2026, 11, 3), date(2026, 11, 30)),    # partial months: facts fill the edges
+    (date(2026, 11, 1), date(2026, 11, 19)),
+    (date(2026, 11, 10), date(2026, 11, 20)),
+    (date(2026, 10, 27), date(2026, 12, 2)),
+    (date(2026, 11, 18), date(2026, 12, 31)),
+    (date(2026, 11, 30), date(2026, 11, 30)),
 ]
 
 
@@ -56,7 +62,8 @@ def test_filters_on_rollups(scenario, demo_org):
                    dict(agency_id=demo_org.agency("CA").id, group_by="agency"),
                    dict(procedure_code="1.001023", group_by="agency"),
                    dict(field="Hộ tịch")):
-        _same(ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), **kwargs))
+        for first, last in PERIODS[::3]:
+            _same(ReportQuery(first=first, last=last, **kwargs))
 
 
 def test_incremental_rollups_equal_a_rebuild(scenario):
@@ -74,15 +81,16 @@ def test_incremental_rollups_equal_a_rebuild(scenario):
 
 
 def test_which_path_answers(scenario):
-    """Are partial months and officer filters sent to the facts, and refused on rollups?"""
-    assert uses_rollups(ReportQuery(first=date(2026, 1, 1), last=date(2026, 12, 31)))
+    """Are reports by officer answered from the facts, and refused on rollups?"""
     partial = ReportQuery(first=date(2026, 11, 3), last=date(2026, 11, 30))
-    assert not uses_rollups(partial)
-    with pytest.raises(DomainError) as error:
-        build_report(partial, source="rollups")
-    assert error.value.field == "source"
+    assert uses_rollups(partial)
     cells = build_report(partial).total.cells
     assert (cells["carried_over"], cells["new_online"]) == (3, 4)  # D02 (2/11) is carried over
+    by_officer = ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), group_by="officer")
+    assert not uses_rollups(by_officer)
+    with pytest.raises(DomainError) as error:
+        build_report(by_officer, source="rollups")
+    assert error.value.field == "source"
 
 
 def test_monthly_trend(scenario, demo_org):
