@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 
 from onestop.domain.statistics import timing
-from onestop.domain.statistics.cells import histogram_conditions
-from onestop.domain.statistics.indicators import HISTOGRAM
+from onestop.domain.statistics.indicators import HISTOGRAM, HISTOGRAM_DAYS, MINUTES_PER_DAY
 from onestop.domain.statistics.models import COUNTERS, MonthlyRollup
 from onestop.extensions import db
 
@@ -68,61 +67,74 @@ def _rollup_buckets(query, scope, key_name, agency_ids, head: date, mid: date, e
 
 
 def _fact_flows(model, key, clauses, first: date, stop: date) -> dict:
-    """{key: Counter} of the rollup counters for flows at instants in local days [first, stop)."""
+    """{key: Counter} of the rollup counters for flows at instants in local days [first, stop).
+
+    A few narrow GROUP BY queries over the time indexes, folded into counters exactly as
+    `rollups.contributions` folds one fact.
+    """
     lo, hi = timing.day_start(first), timing.day_start(stop)
     m = model
+    keys = [key] if key is not None else []
+    out: dict = defaultdict(Counter)
 
     def inside(column):
         return and_(column >= lo, column < hi)
 
-    received, ended, returned = inside(m.received_at), inside(m.ended_at), inside(m.returned_at)
-    resolved = and_(ended, m.outcome == "resolved")
+    def rows(*columns, where, sums=()):
+        stmt = select(*keys, *columns, *sums, func.count().label("n")).where(where, *clauses)
+        return db.session.execute(stmt.group_by(*keys, *columns)).all()
+
+    def group(row):
+        return row[0] if key is not None else None
+
+    for row in rows(m.channel, m.reused, m.complaint, m.rating, where=inside(m.received_at)):
+        channel, reused, complaint, rating, n = row[len(keys):]
+        c = out[group(row)]
+        c[f"recv_{channel}"] += n
+        c["recv_reused"] += n if reused else 0
+        c["complaints_recv"] += n if complaint else 0
+        if rating:
+            c["rated_recv"] += n
+            c["stars_recv"] += n * rating
+    # Literal numbers (no bound parameters) so the CASE reads the same in SELECT and GROUP BY.
+    minutes = func.coalesce(m.working_minutes, literal_column("0"))
+    bounds = [int(d * MINUTES_PER_DAY) for d in HISTOGRAM_DAYS[:-1]]
+    bucket = case(*((minutes <= literal_column(str(b)), literal_column(str(i)))
+                    for i, b in enumerate(bounds)), else_=literal_column(str(len(bounds))))
+    ended_rows = rows(m.outcome, m.classification, m.apology, m.electronic_result, m.digitised,
+                      m.complaint, m.rating, bucket, where=inside(m.ended_at),
+                      sums=(func.sum(minutes),))
+    for row in ended_rows:
+        (outcome, classification, apology, electronic, digitised, complaint, rating, index,
+         total_minutes, n) = row[len(keys):]
+        c = out[group(row)]
+        c["ended"] += n
+        c["complaints_end"] += n if complaint else 0
+        if rating:
+            c["rated_end"] += n
+            c["stars_end"] += n * rating
+        c["ended_on_time"] += n if classification in ("early", "on_time") else 0
+        if outcome != "resolved":
+            c[outcome] += n
+            continue
+        name = classification
+        if name == "late":
+            name = "late_apology" if apology else "late_no_apology"
+        c[f"res_{name}"] += n
+        c["res_minutes"] += int(total_minutes or 0)
+        c["res_electronic"] += n if electronic else 0
+        c["res_digitised"] += n if electronic and digitised else 0
+        c[HISTOGRAM[index]] += n
+    for row in rows(where=inside(m.returned_at)):
+        out[group(row)]["returned"] += row[-1]
     late = case((m.late_since > m.received_at, m.late_since), else_=m.received_at)
+    for row in rows(where=and_(or_(inside(m.late_since), inside(m.received_at)), inside(late))):
+        out[group(row)]["late_open"] += row[-1]
     end_late = case((m.ended_at > late, m.ended_at), else_=late)
-    has_late = m.late_since.is_not(None)
-
-    def count(*conditions):
-        return func.sum(case((and_(*conditions), 1), else_=0))
-
-    def total(value, *conditions):
-        return func.sum(case((and_(*conditions), value), else_=0))
-
-    columns = {
-        "recv_online": count(received, m.channel == "online"),
-        "recv_desk": count(received, m.channel == "desk"),
-        "recv_post": count(received, m.channel == "post"),
-        "recv_reused": count(received, m.reused.is_(True)),
-        "complaints_recv": count(received, m.complaint.is_(True)),
-        "rated_recv": count(received, m.rating.is_not(None)),
-        "stars_recv": total(m.rating, received, m.rating.is_not(None)),
-        "ended": count(ended),
-        "complaints_end": count(ended, m.complaint.is_(True)),
-        "rated_end": count(ended, m.rating.is_not(None)),
-        "stars_end": total(m.rating, ended, m.rating.is_not(None)),
-        "ended_on_time": count(ended, m.classification.in_(("early", "on_time"))),
-        "res_early": count(resolved, m.classification == "early"),
-        "res_on_time": count(resolved, m.classification == "on_time"),
-        "res_late_apology": count(resolved, m.classification == "late", m.apology.is_(True)),
-        "res_late_no_apology": count(resolved, m.classification == "late",
-                                     m.apology.is_(False)),
-        "withdrawn": count(ended, m.outcome == "withdrawn"),
-        "refused": count(ended, m.outcome == "refused"),
-        "res_electronic": count(resolved, m.electronic_result.is_(True)),
-        "res_digitised": count(resolved, m.electronic_result.is_(True), m.digitised.is_(True)),
-        "res_minutes": total(func.coalesce(m.working_minutes, 0), resolved),
-        "returned": count(returned),
-        "late_open": count(has_late, inside(late)) - count(
-            has_late, m.ended_at.is_not(None), inside(end_late)),
-        **{name: count(resolved, cond)
-           for name, cond in zip(HISTOGRAM, histogram_conditions(m), strict=True)},
-    }
-    stmt = select(*([key] if key is not None else []),
-                  *(c.label(n) for n, c in columns.items())).where(
-        or_(received, ended, returned, inside(m.late_since)), *clauses)
-    if key is not None:
-        stmt = stmt.group_by(key)
-    return {(row[key.key] if key is not None else None): Counter(
-        {n: int(row[n] or 0) for n in columns}) for row in db.session.execute(stmt).mappings()}
+    for row in rows(where=and_(m.late_since.is_not(None), inside(m.ended_at),
+                               inside(end_late))):
+        out[group(row)]["late_open"] -= row[-1]
+    return out
 
 
 def _plus(*parts) -> Counter:

@@ -67,6 +67,9 @@ class _FactColumns:
             CheckConstraint("channel IN ('online', 'desk', 'post')", name="channel"),
             Index(f"ix_{name}_received", "received_at"),
             Index(f"ix_{name}_ended", "ended_at"),
+            # Partial months at a period's edges are counted from facts by these four instants.
+            Index(f"ix_{name}_returned", "returned_at"),
+            Index(f"ix_{name}_late_since", "late_since"),
             Index(f"ix_{name}_agency_received", "agency_id", "received_at"),
             Index(f"ix_{name}_procedure", "procedure_code"),
             *cls._extra_args(),
