@@ -41,7 +41,7 @@ def stats():
 @click.option("--procedure", "procedure_code", help="National procedure code, e.g. 1.001193.")
 @click.option("--field", help="Procedure field (lĩnh vực).")
 @click.option("--group-by", default="agency", show_default=True,
-              type=click.Choice(["agency", "procedure", "field", "officer", "none"]))
+              type=click.Choice(["agency", "procedure", "field", "officer", "unit", "none"]))
 @click.option("--format", "fmt", default="json", show_default=True,
               type=click.Choice(["json", "csv", "xlsx"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from onestop.domain import DomainError
 from onestop.domain.statistics.cells import CELLS, conditions
-from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
-from onestop.domain.statistics.report import ReportQuery, fact_filters, grouping
+from onestop.domain.statistics.models import AgencyPartFact, DossierFact
+from onestop.domain.statistics.report import LINKS, ReportQuery, fact_filters, grouping
 from onestop.extensions import db
 
 DEFAULT_LIMIT = 500
@@ -27,8 +27,8 @@ def dossiers_behind(query: ReportQuery, cell: str, group_key=None, *, limit: int
     conds = conditions(model, start, end)
     stmt = select(model).where(conds["_scope"], conds[cell], *fact_filters(model, query))
     if key is not None:
-        if key.class_ is FactOfficer:
-            stmt = stmt.join(FactOfficer, FactOfficer.dossier_id == model.dossier_id)
+        if key.class_ in LINKS:
+            stmt = stmt.join(key.class_, key.class_.dossier_id == model.dossier_id)
         stmt = stmt.where(key == _typed(key, group_key))
     stmt = stmt.order_by(model.received_at, model.id)
     if limit is not None:
@@ -38,7 +38,7 @@ def dossiers_behind(query: ReportQuery, cell: str, group_key=None, *, limit: int
 
 def _typed(key, value):
     """Group keys arrive as strings from URLs; integer columns need integers."""
-    if key.key in ("agency_id", "user_id"):
+    if key.key in ("agency_id", "user_id", "unit_id"):
         try:
             return int(value)
         except (TypeError, ValueError):

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from onestop.domain.dossiers.models import Dossier, Extension, Pause
 from onestop.domain.statistics import rollups, timing
-from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
+from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer, FactUnit
 from onestop.domain.workflow.models import Task
 from onestop.extensions import db
 
@@ -39,7 +39,7 @@ def refresh_fact(dossier: Dossier) -> DossierFact | None:
             session.add(fact)
         _fill_dossier_fact(fact, dossier, extension, pauses)
         parts = _refresh_parts(dossier, fact, tasks, pauses, parts)
-        _refresh_officers(dossier, tasks)
+        _refresh_links(dossier, tasks)
     rollups.apply_difference(before, rollups.snapshot(_scoped(fact, parts)))
     session.flush()
     return fact
@@ -49,7 +49,7 @@ def forget_fact(dossier_id: int) -> None:
     """Remove every fact of a dossier (it left the statistics, e.g. its receipt was undone)."""
     fact, parts = _facts_of(dossier_id)
     rollups.apply_difference(rollups.snapshot(_scoped(fact, parts.values())), {})
-    for model in (DossierFact, AgencyPartFact, FactOfficer):
+    for model in (DossierFact, AgencyPartFact, FactOfficer, FactUnit):
         db.session.execute(delete(model).where(model.dossier_id == dossier_id))
 
 
@@ -232,13 +232,19 @@ def _worst(results) -> str:
     return max(found, key=order.__getitem__) if found else "on_time"
 
 
-def _refresh_officers(dossier: Dossier, tasks) -> None:
-    wanted = {t.assignee_id for t in tasks if t.assignee_id} | (
+def _refresh_links(dossier: Dossier, tasks) -> None:
+    """The officers (receiver, step holders) and units (step holders) linked to the dossier."""
+    officers = {t.assignee_id for t in tasks if t.assignee_id} | (
         {dossier.received_by_id} if dossier.received_by_id else set())
-    have = set(db.session.scalars(
-        select(FactOfficer.user_id).where(FactOfficer.dossier_id == dossier.id)))
-    for user_id in have - wanted:
-        db.session.execute(delete(FactOfficer).where(
-            FactOfficer.dossier_id == dossier.id, FactOfficer.user_id == user_id))
-    for user_id in wanted - have:
-        db.session.add(FactOfficer(dossier_id=dossier.id, user_id=user_id))
+    _sync(FactOfficer, FactOfficer.user_id, "user_id", dossier.id, officers)
+    units = {t.unit_id for t in tasks if t.unit_id}
+    _sync(FactUnit, FactUnit.unit_id, "unit_id", dossier.id, units)
+
+
+def _sync(model, column, name: str, dossier_id: int, wanted: set[int]) -> None:
+    have = set(db.session.scalars(select(column).where(model.dossier_id == dossier_id)))
+    stale = have - wanted
+    if stale:
+        db.session.execute(delete(model).where(model.dossier_id == dossier_id, column.in_(stale)))
+    for value in wanted - have:
+        db.session.add(model(dossier_id=dossier_id, **{name: value}))

@@ -105,6 +105,15 @@ class FactOfficer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
+class FactUnit(db.Model):
+    """A unit that held one of a dossier's steps (for rows and ratings per unit)."""
+
+    __tablename__ = "fact_units"
+
+    dossier_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+
+
 # The flows a monthly rollup row adds up (see rollups.py for what each fact contributes).
 COUNTERS = (
     "recv_online", "recv_desk", "recv_post", "recv_reused", "ended",

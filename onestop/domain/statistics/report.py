@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from onestop.domain import DomainError
-from onestop.domain.org.models import Agency, User
+from onestop.domain.org.models import Agency, Unit, User
 from onestop.domain.procedures.models import Procedure
 from onestop.domain.statistics import timing
 from onestop.domain.statistics.cells import CELLS, conditions, histogram_conditions
@@ -18,10 +18,11 @@ from onestop.domain.statistics.indicators import (
     HISTOGRAM,
     indicators,
 )
-from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer
+from onestop.domain.statistics.models import AgencyPartFact, DossierFact, FactOfficer, FactUnit
 from onestop.extensions import db
 
-GROUPS = ("agency", "procedure", "field", "officer", "none")
+GROUPS = ("agency", "procedure", "field", "officer", "unit", "none")
+LINKS = (FactOfficer, FactUnit)  # rows through a link table: read from the facts
 MAX_DAYS = 366 * 5
 
 
@@ -109,6 +110,8 @@ def grouping(query: ReportQuery):
         return DossierFact, DossierFact.field
     if query.group_by == "officer":
         return DossierFact, FactOfficer.user_id
+    if query.group_by == "unit":
+        return DossierFact, FactUnit.unit_id
     return DossierFact, None
 
 
@@ -124,8 +127,8 @@ def _aggregate(model, key, query: ReportQuery) -> dict:
                        .label(name))
     stmt = select(*([key] if key is not None else []), *columns).where(
         conds["_scope"], *fact_filters(model, query))
-    if key is not None and key.class_ is FactOfficer:
-        stmt = stmt.join(FactOfficer, FactOfficer.dossier_id == model.dossier_id)
+    if key is not None and key.class_ in LINKS:
+        stmt = stmt.join(key.class_, key.class_.dossier_id == model.dossier_id)
     if key is not None:
         stmt = stmt.group_by(key)
     result = {}
@@ -151,6 +154,9 @@ def _labels(query: ReportQuery, keys) -> dict:
     if query.group_by == "officer":
         users = db.session.scalars(select(User).where(User.id.in_(keys)))
         return {u.id: u.full_name for u in users}
+    if query.group_by == "unit":
+        units = db.session.scalars(select(Unit).where(Unit.id.in_(keys)))
+        return {u.id: f"{u.name} ({u.agency.display_name})" for u in units}
     if query.group_by == "procedure":
         names = dict(db.session.execute(
             select(Procedure.code, Procedure.name).where(Procedure.code.in_(keys))).all())
@@ -164,14 +170,15 @@ def _labels(query: ReportQuery, keys) -> dict:
 
 def uses_rollups(query: ReportQuery) -> bool:
     """Reports read the monthly rollups (with facts for partial months) unless by officer."""
-    return query.officer_id is None and query.group_by != "officer"
+    return query.officer_id is None and query.group_by not in ("officer", "unit")
 
 
 def _sums(query: ReportQuery, model, key, source: str) -> dict:
     if source == "facts" or (source == "auto" and not uses_rollups(query)):
         return _aggregate(model, key, query)
     if not uses_rollups(query):
-        raise DomainError("Số liệu tổng hợp theo tháng không có chiều cán bộ.", field="source")
+        raise DomainError("Số liệu tổng hợp theo tháng không có chiều cán bộ, đơn vị.",
+                          field="source")
     agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
     scope = "part" if model is AgencyPartFact else "dossier"
     return rollup_sums(query, model, scope, key, agency_ids, fact_filters(model, query))

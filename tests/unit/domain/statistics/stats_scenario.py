@@ -76,6 +76,7 @@ class Scenario:
     def task(self, d, agency, step, opened, due, closed=None):
         db.session.add(Task(dossier_id=d.id, step_id=step, agency_id=agency.id, opened_at=opened,
                             due_at=due, closed_at=closed, state="done" if closed else "open",
+                            unit_id=agency.units[0].id,
                             assignee_id=self.clerk.id if agency is self.xa else None))
 
     def refresh_all(self):

@@ -115,6 +115,21 @@ def test_rows_by_procedure_field_and_officer(scenario, demo_org):
     assert by_officer.total.cells["received"] == 4
 
 
+def test_rows_and_ratings_per_unit(scenario, demo_org):
+    """Does each unit that held a step get a row, with its dossiers' ratings?"""
+    report = build_report(ReportQuery(**NOVEMBER, group_by="unit"))
+    rows = {r.key: r for r in report.rows}
+    desk_unit = demo_org.agency("XA-AN-BINH").units[0]
+    police_unit = demo_org.agency("CA").units[0]
+    assert set(rows) == {desk_unit.id, police_unit.id, demo_org.agency("BHXH").units[0].id}
+    assert rows[desk_unit.id].cells["received"] == 1
+    assert rows[desk_unit.id].indicators["average_rating"] == 5.0
+    assert rows[police_unit.id].label.endswith(f"({demo_org.agency('CA').display_name})")
+    behind = dossiers_behind(ReportQuery(**NOVEMBER, group_by="unit"), "resolved",
+                             str(police_unit.id))
+    assert [f.dossier_code[-3:] for f in behind] == ["D15"]
+
+
 def test_agency_subtree_filter(scenario, demo_org):
     """Does filtering by an agency keep its subtree only?"""
     province = build_report(ReportQuery(**NOVEMBER, agency_id=demo_org.agency("UBND-TINH").id))
@@ -186,7 +201,7 @@ def test_unreceived_dossier_has_no_fact(scenario):
 @pytest.mark.parametrize("kwargs, field", [
     (dict(first=date(2026, 12, 1), last=date(2026, 11, 1)), "last"),
     (dict(first=date(2020, 1, 1), last=date(2026, 1, 1)), "last"),
-    (dict(first=date(2026, 1, 1), last=date(2026, 1, 2), group_by="unit"), "group_by"),
+    (dict(first=date(2026, 1, 1), last=date(2026, 1, 2), group_by="position"), "group_by"),
 ])
 def test_bad_queries_name_the_field(kwargs, field):
     """Does a bad report query say which field is wrong?"""
