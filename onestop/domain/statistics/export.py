@@ -46,6 +46,23 @@ def report_to_dict(report: Report) -> dict:
     }
 
 
+def facts_to_dicts(facts) -> list[dict]:
+    """The dossiers behind a number as plain data (for the API's drill-down)."""
+    return [{
+        "dossier_code": f.dossier_code, "procedure_code": f.procedure_code,
+        "procedure_name": f.procedure_name, "agency_id": f.agency_id, "channel": f.channel,
+        "received_at": f.received_at.isoformat(), "due_at": _iso(f.due_at),
+        "new_due_at": _iso(f.new_due_at), "ended_at": _iso(f.ended_at),
+        "returned_at": _iso(f.returned_at), "outcome": f.outcome,
+        "classification": f.classification, "apology": f.apology,
+        "working_minutes": f.working_minutes, "paused_minutes": f.paused_minutes,
+    } for f in facts]
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _fmt(value) -> object:
     return "" if value is None else value
 

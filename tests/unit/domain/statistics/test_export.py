@@ -56,6 +56,17 @@ def test_json_is_plain_data(report):
     assert data["total"]["cells"]["in_progress_overdue"] == 2
 
 
+def test_drill_down_as_data(report):
+    """Can the dossiers behind a number be served as JSON?"""
+    from onestop.domain.statistics.drilldown import dossiers_behind
+    from onestop.domain.statistics.export import facts_to_dicts
+
+    facts = dossiers_behind(NOVEMBER, "resolved_late_apology")
+    rows = json.loads(json.dumps(facts_to_dicts(facts)))
+    assert [r["dossier_code"][-3:] for r in rows] == ["D03"]
+    assert rows[0]["apology"] is True and rows[0]["new_due_at"].startswith("2026-11-12")
+
+
 def test_cli_report_and_refresh(app, demo_org, tmp_path, monkeypatch):
     """Do `onestop stats report` and `onestop stats refresh` work on the test database?"""
     build_november(demo_org)
