@@ -123,8 +123,17 @@ def _upsert(rows: list[dict]) -> None:
         db.session.execute(stmt)
 
 
-def rebuild(batch: int = 20_000) -> int:
-    """Recompute every rollup row from the facts (flushes, no commit); returns the row count."""
+def rebuild(batch: int = 20_000, in_database: bool = True) -> int:
+    """Recompute every rollup row from the facts (flushes, no commit); returns the row count.
+
+    On PostgreSQL the sums are computed by the database (`rebuild_sql`) unless `in_database` is
+    False; elsewhere, and then, the facts are streamed through `contributions`.
+    """
+    if in_database and db.session.get_bind().dialect.name == "postgresql":
+        from onestop.domain.statistics.rebuild_sql import rebuild_in_postgresql
+
+        db.session.flush()
+        return rebuild_in_postgresql(db.session, timing.zone().key)
     db.session.execute(delete(MonthlyRollup))
     tz = timing.zone()
     total: dict[tuple, Counter] = defaultdict(Counter)
