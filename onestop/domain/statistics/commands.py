@@ -79,8 +79,10 @@ def report_command(first, last, agency, procedure_code, field, group_by, fmt, ou
 @stats.command("refresh")
 @click.option("--dossier", "codes", multiple=True, help="Only this dossier code (repeatable).")
 @click.option("--open-only", is_flag=True, help="Only dossiers still open.")
+@click.option("--rollups-only", is_flag=True,
+              help="Keep the facts; recompute the monthly rollups from them.")
 @with_appcontext
-def refresh_command(codes, open_only):
+def refresh_command(codes, open_only, rollups_only):
     """Rebuild statistics facts from the dossiers (all of them unless restricted)."""
     from sqlalchemy import select
 
@@ -88,6 +90,13 @@ def refresh_command(codes, open_only):
     from onestop.domain.statistics.rebuild import refresh_all, refresh_dossiers
     from onestop.extensions import db
 
+    if rollups_only:
+        from onestop.domain.statistics.rollups import rebuild
+
+        rows = rebuild()
+        db.session.commit()
+        click.echo(f"monthly rollups rebuilt: {rows} row(s)")
+        return
     if codes:
         ids = list(db.session.scalars(select(Dossier.id).where(Dossier.code.in_(codes))))
         missing = len(set(codes)) - len(ids)

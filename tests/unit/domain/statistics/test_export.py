@@ -89,6 +89,9 @@ def test_cli_report_and_refresh(app, demo_org, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "15 dossier(s)" in result.output
     assert db.session.query(DossierFact).count() == 15
+    result = runner.invoke(args=["stats", "refresh", "--rollups-only"])
+    assert result.exit_code == 0 and "rollups rebuilt" in result.output, result.output
+    assert build_report(NOVEMBER).total.cells["received"] == 12
 
 
 def test_dossier_events_refresh_the_facts(demo_org):
