@@ -21,6 +21,10 @@ _COMMAND_PATHS = [
     "onestop.domain.workflow.commands:workflows",
     "onestop.domain.calendar.cli:calendar_group",
     "onestop.domain.statistics.commands:stats",
+    "onestop.infra.signing.cli:pki",
+    "onestop.domain.documents.commands:documents",
+    "onestop.domain.delegation.commands:delegations",
+    "onestop.seed.synthetic.command:seed",
 ]
 
 
@@ -93,9 +97,10 @@ def _serve(app, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from onestop.infra.queue import start_embedded_worker
+    from onestop.infra.recurring import arm_recurring_jobs
 
-    if app.config["ONESTOP_EMBEDDED_WORKER"]:
-        start_embedded_worker(app)
+    if app.config["ONESTOP_EMBEDDED_WORKER"] and start_embedded_worker(app):
+        arm_recurring_jobs(app.extensions["onestop.queue"])
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
@@ -113,6 +118,9 @@ def worker(burst: bool):
     if jobs.embedded:
         raise click.UsageError("REDIS_URL is not set: the embedded mode works jobs in the app itself.")
     set_worker_app(current_app._get_current_object())
+    from onestop.infra.recurring import arm_recurring_jobs
+
+    arm_recurring_jobs(jobs)
     Worker([jobs.queue], connection=jobs.connection).work(with_scheduler=True, burst=burst)
 
 

@@ -1,0 +1,1 @@
+"""Synthetic province data at scale: `onestop seed --dossiers N` (benchmarks, capacity tests)."""
