@@ -42,6 +42,7 @@ def admin_menu():
 MODULES = [
     "onestop.web.admin.org",
     "onestop.web.admin.people",
+    "onestop.web.admin.delegations",
 ]
 
 for _module in MODULES:
