@@ -10,6 +10,7 @@ _BLUEPRINT_PATHS = [
     "onestop.web.main:bp",
     "onestop.web.auth:bp",
     "onestop.web.api:bp",
+    "onestop.web.officer:bp",
 ]
 
 

@@ -11,6 +11,7 @@ from .spec import bp
 RESOURCES = [
     "onestop.web.api.meta",
     "onestop.web.api.tokens",
+    "onestop.web.api.officer",
 ]
 
 for _module in RESOURCES:
