@@ -43,6 +43,7 @@ MODULES = [
     "onestop.web.admin.org",
     "onestop.web.admin.people",
     "onestop.web.admin.delegations",
+    "onestop.web.admin.procedures",
 ]
 
 for _module in MODULES:
