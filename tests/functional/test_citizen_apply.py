@@ -18,7 +18,9 @@ CITIZEN = "001090001234"
 
 @pytest.fixture
 def khai_sinh(demo_org):
-    return publish_file(KHAI_SINH)
+    version = publish_file(KHAI_SINH)
+    db.session.commit()  # inside the test's outer transaction: survives a request's rollback
+    return version
 
 
 def dossier_count() -> int:
