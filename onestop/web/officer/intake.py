@@ -54,6 +54,15 @@ def _form_data(version) -> dict:
             if request.form.get(f"field_{spec['name']}", "") != ""}
 
 
+def _agency_id(agencies, version) -> int | None:
+    """The chosen receiving agency; by default the officer's only desk that takes the procedure."""
+    chosen = request.form.get("agency_id", "")
+    if chosen.isdigit():
+        return int(chosen)
+    mine = [a.id for a in agencies if a.key in version.definition["agencies"]]
+    return mine[0] if len(mine) == 1 else None
+
+
 def _render(agencies, version, errors=None, status=200):
     return render_template(
         "officer/intake.html", agencies=agencies, versions=_versions(agencies), version=version,
@@ -81,10 +90,9 @@ def intake():
             me(), id_number=form_text("id_number"), full_name=form_text("full_name"),
             phone=form_text("phone"), email=form_text("email"), address=form_text("address"),
             at=at)
-        agency_id = request.form.get("agency_id", "")
         dossier = lifecycle.register_at_desk(
             me(), version, applicant, _form_data(version), _uploads(version),
-            agency_id=int(agency_id) if agency_id.isdigit() else None,
+            agency_id=_agency_id(agencies, version),
             channel=form_text("channel") or "desk",
             return_method=form_text("return_method") or "desk",
             contact={"name": form_text("full_name"), "phone": form_text("phone"),
