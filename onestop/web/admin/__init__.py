@@ -44,6 +44,7 @@ MODULES = [
     "onestop.web.admin.people",
     "onestop.web.admin.delegations",
     "onestop.web.admin.procedures",
+    "onestop.web.admin.calendar",
 ]
 
 for _module in MODULES:
