@@ -16,31 +16,56 @@ from onestop.extensions import db
 from onestop.web.main import landing_link
 
 bp = Blueprint("public", __name__)
-landing_link("public", "public.catalogue", "Thủ tục hành chính",
-             "Tìm thủ tục, xem thành phần hồ sơ, lệ phí, thời hạn và nộp trực tuyến")
-landing_link("public", "public.lookup", "Tra cứu hồ sơ",
-             "Xem tình trạng hồ sơ bằng mã hồ sơ và số điện thoại hoặc số định danh")
-landing_link("citizen", "public.catalogue", "Nộp hồ sơ trực tuyến",
-             "Tìm thủ tục và nộp hồ sơ")
+landing_link(
+    "public",
+    "public.catalogue",
+    "Thủ tục hành chính",
+    "Tìm thủ tục, xem thành phần hồ sơ, lệ phí, thời hạn và nộp trực tuyến",
+)
+landing_link(
+    "public",
+    "public.lookup",
+    "Tra cứu hồ sơ",
+    "Xem tình trạng hồ sơ bằng mã hồ sơ và số điện thoại hoặc số định danh",
+)
+landing_link("citizen", "public.catalogue", "Nộp hồ sơ trực tuyến", "Tìm thủ tục và nộp hồ sơ")
 
-LEVELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã", "inter": "Liên thông"}
-RETURN_LABELS = {"desk": "Nhận tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính",
-                 "electronic": "Bản điện tử có chữ ký số"}
+LEVELS = {
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện",
+    "commune": "Cấp xã",
+    "inter": "Liên thông",
+}
+RETURN_LABELS = {
+    "desk": "Nhận tại Bộ phận Một cửa",
+    "post": "Qua dịch vụ bưu chính",
+    "electronic": "Bản điện tử có chữ ký số",
+}
 
 
 def fold(text: str | None) -> str:
     """Lower-case text without Vietnamese diacritics, for searching ("Đăng" → "dang")."""
     text = (text or "").replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(c for c in unicodedata.normalize("NFD", text)
-                       if unicodedata.category(c) != "Mn")
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"
+    )
     return " ".join(stripped.lower().split())
 
 
 def _haystack(version, agency_names: dict[str, str]) -> str:
     procedure = version.procedure
     agencies = " ".join(agency_names.get(k, k) for k in version.definition.get("agencies", []))
-    return fold(" ".join([procedure.code, procedure.name, procedure.field, agencies,
-                          " ".join(version.definition.get("agencies", []))]))
+    return fold(
+        " ".join(
+            [
+                procedure.code,
+                procedure.name,
+                procedure.field,
+                agencies,
+                " ".join(version.definition.get("agencies", [])),
+            ]
+        )
+    )
 
 
 def search_catalogue(query: str = "", *, field: str = "", agency: str = "", level: str = ""):
@@ -61,14 +86,23 @@ def catalogue():
     from onestop.domain.org.models import Agency
 
     args = {k: request.args.get(k, "").strip()[:200] for k in ("q", "field", "agency", "level")}
-    versions = search_catalogue(args["q"], field=args["field"], agency=args["agency"],
-                                level=args["level"])
+    versions = search_catalogue(
+        args["q"], field=args["field"], agency=args["agency"], level=args["level"]
+    )
     every = current_versions()
     fields = sorted({v.procedure.field for v in every})
     keys = sorted({k for v in every for k in v.definition.get("agencies", [])})
-    agencies = db.session.scalars(select(Agency).where(Agency.key.in_(keys)).order_by(Agency.name)).all()
-    return render_template("public/catalogue.html", versions=versions, args=args, fields=fields,
-                           agencies=agencies, levels=LEVELS)
+    agencies = db.session.scalars(
+        select(Agency).where(Agency.key.in_(keys)).order_by(Agency.name)
+    ).all()
+    return render_template(
+        "public/catalogue.html",
+        versions=versions,
+        args=args,
+        fields=fields,
+        agencies=agencies,
+        levels=LEVELS,
+    )
 
 
 @bp.get("/thu-tuc/<code>")
@@ -78,8 +112,9 @@ def procedure(code: str):
         version = version_by_code(code)
     except NotFound:
         abort(404)
-    return render_template("public/procedure.html", facts=facts(version), levels=LEVELS,
-                           return_labels=RETURN_LABELS)
+    return render_template(
+        "public/procedure.html", facts=facts(version), levels=LEVELS, return_labels=RETURN_LABELS
+    )
 
 
 class MovingWindow:
@@ -109,7 +144,7 @@ lookups = MovingWindow()
 
 
 def initials(name: str | None) -> str:
-    """"Nguyễn Thị Bình" → "N. T. B.": enough to recognise, not enough to identify."""
+    """ "Nguyễn Thị Bình" → "N. T. B.": enough to recognise, not enough to identify."""
     return " ".join(f"{word[0].upper()}." for word in (name or "").split())
 
 
@@ -136,12 +171,19 @@ def lookup():
     code = request.args.get("code", "").strip()[:40]
     contact = request.args.get("contact", "").strip()[:20]
     if not code and not contact:
-        return render_template("public/lookup.html", code="", contact="", dossier=None,
-                               searched=False)
+        return render_template(
+            "public/lookup.html", code="", contact="", dossier=None, searched=False
+        )
     limit = current_app.config["ONESTOP_LOOKUP_PER_MINUTE"]
     if not lookups.allow(request.remote_addr or "-", limit, 60):
-        return render_template("public/lookup.html", code=code, contact=contact, dossier=None,
-                               searched=True, limited=True), 429
+        return render_template(
+            "public/lookup.html",
+            code=code,
+            contact=contact,
+            dossier=None,
+            searched=True,
+            limited=True,
+        ), 429
     error = None
     if not code:
         error = ("code", "Nhập mã hồ sơ ghi trên giấy tiếp nhận.")
@@ -149,6 +191,13 @@ def lookup():
         error = ("contact", "Nhập số điện thoại hoặc số định danh của người nộp hồ sơ.")
     dossier = None if error else find_for_lookup(code, contact)
     steps = current_steps(dossier) if dossier is not None else []
-    return render_template("public/lookup.html", code=code, contact=contact, dossier=dossier,
-                           steps=steps, searched=True, error=error,
-                           applicant=initials(dossier.applicant_name) if dossier else None)
+    return render_template(
+        "public/lookup.html",
+        code=code,
+        contact=contact,
+        dossier=dossier,
+        steps=steps,
+        searched=True,
+        error=error,
+        applicant=initials(dossier.applicant_name) if dossier else None,
+    )

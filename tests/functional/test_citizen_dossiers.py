@@ -1,4 +1,4 @@
-"""My dossiers: tracking, supplement, withdrawal, results and rating; nobody sees another's dossier."""
+"""My dossiers: tracking, supplement, withdrawal, results, rating; nobody sees another's dossier."""
 
 from __future__ import annotations
 
@@ -32,9 +32,15 @@ H = timedelta(hours=1)
 def dossier(demo_org, frozen_clock):
     frozen_clock(T0)
     version = publish_file(KHAI_SINH)
-    dossier = lifecycle.submit_online(demo_org.user(CITIZEN), version, KHAI_SINH_FORM,
-                                      khai_sinh_parts(), "k1",
-                                      agency_id=demo_org.agency("XA-AN-BINH").id, at=T0)
+    dossier = lifecycle.submit_online(
+        demo_org.user(CITIZEN),
+        version,
+        KHAI_SINH_FORM,
+        khai_sinh_parts(),
+        "k1",
+        agency_id=demo_org.agency("XA-AN-BINH").id,
+        at=T0,
+    )
     db.session.commit()  # inside the test's outer transaction: survives a request's rollback
     return dossier
 
@@ -66,33 +72,49 @@ def test_tracking_page_shows_code_due_date_step_and_timeline(client, login_as, r
 
 
 def test_the_receipt_can_be_downloaded_and_verified_once_signed(client, login_as, received):
-    receipt = db.session.scalar(select(Document).where(
-        Document.dossier_id == received.id, Document.kind == "receipt"))
+    receipt = db.session.scalar(
+        select(Document).where(Document.dossier_id == received.id, Document.kind == "receipt")
+    )
     login_as(CITIZEN)
-    assert "đang tạo và ký số" in client.get(f"/cong-dan/ho-so/{received.id}").get_data(as_text=True)
+    assert "đang tạo và ký số" in client.get(f"/cong-dan/ho-so/{received.id}").get_data(
+        as_text=True
+    )
     sign(receipt)
     page = client.get(f"/cong-dan/ho-so/{received.id}").get_data(as_text=True)
-    assert f"/van-ban/{receipt.id}/tai-ve" in page and f"/verify/{receipt.verification_code}" in page
+    assert (
+        f"/van-ban/{receipt.id}/tai-ve" in page and f"/verify/{receipt.verification_code}" in page
+    )
     download = client.get(f"/van-ban/{receipt.id}/tai-ve")
     assert download.status_code == 200 and download.data == PDF
 
 
 def test_supplement_round(client, login_as, received, demo_org):
-    lifecycle.request_supplement(received, demo_org.user("motcua.anbinh"), "Giấy chứng sinh bị mờ",
-                                 ["Giấy chứng sinh"], at=T0 + 2 * H)
+    lifecycle.request_supplement(
+        received,
+        demo_org.user("motcua.anbinh"),
+        "Giấy chứng sinh bị mờ",
+        ["Giấy chứng sinh"],
+        at=T0 + 2 * H,
+    )
     db.session.commit()
     login_as(CITIZEN)
     page = client.get(f"/cong-dan/ho-so/{received.id}").get_data(as_text=True)
     assert "Giấy chứng sinh bị mờ" in page and 'id="supplement"' in page
-    bad = client.post(f"/cong-dan/ho-so/{received.id}/bo-sung", content_type="multipart/form-data",
-                      data={"part_giay_chung_sinh": (io.BytesIO(b"plain text"), "x.pdf")})
+    bad = client.post(
+        f"/cong-dan/ho-so/{received.id}/bo-sung",
+        content_type="multipart/form-data",
+        data={"part_giay_chung_sinh": (io.BytesIO(b"plain text"), "x.pdf")},
+    )
     assert bad.status_code == 400 and "không được chấp nhận" in bad.get_data(as_text=True)
     assert received.status == "supplement_requested"
     empty = client.post(f"/cong-dan/ho-so/{received.id}/bo-sung", data={})
     assert empty.status_code == 400 and "send the documents" in empty.get_data(as_text=True)
     clock.freeze(T0 + 3 * H)
-    good = client.post(f"/cong-dan/ho-so/{received.id}/bo-sung", content_type="multipart/form-data",
-                       data={"part_giay_chung_sinh": (io.BytesIO(PDF), "chung-sinh-moi.pdf")})
+    good = client.post(
+        f"/cong-dan/ho-so/{received.id}/bo-sung",
+        content_type="multipart/form-data",
+        data={"part_giay_chung_sinh": (io.BytesIO(PDF), "chung-sinh-moi.pdf")},
+    )
     assert good.status_code == 302
     db.session.refresh(received)
     assert received.status == "received"
@@ -121,8 +143,9 @@ def walk_to_returned(dossier, demo_org):
     desk, clerk = demo_org.user("motcua.anbinh"), demo_org.user("hotich.anbinh")
     runtime.act(open_task(dossier, "receive"), desk, "submit", at=T0 + 2 * H)
     runtime.act(open_task(dossier, "appraise"), clerk, "submit", at=T0 + 3 * H)
-    runtime.act(open_task(dossier, "decide"), demo_org.user("chutich.anbinh"), "approve",
-                at=T0 + 4 * H)
+    runtime.act(
+        open_task(dossier, "decide"), demo_org.user("chutich.anbinh"), "approve", at=T0 + 4 * H
+    )
     lifecycle.hand_over(dossier, desk, "electronic", T0 + 5 * H)
     db.session.commit()
 
@@ -132,16 +155,21 @@ def test_result_download_and_rating_once_returned(client, login_as, received, de
     early = client.post(f"/cong-dan/ho-so/{received.id}/danh-gia", data={"stars": "5"})
     assert early.status_code == 400 and received.rating is None
     walk_to_returned(received, demo_org)
-    result = db.session.scalar(select(Document).where(
-        Document.dossier_id == received.id, Document.kind == "result"))
+    result = db.session.scalar(
+        select(Document).where(Document.dossier_id == received.id, Document.kind == "result")
+    )
     sign(result)
     db.session.commit()
     page = client.get(f"/cong-dan/ho-so/{received.id}").get_data(as_text=True)
     assert "Đã trả kết quả" in page and f"/van-ban/{result.id}/tai-ve" in page
     assert f"/verify/{result.verification_code}" in page and 'id="rating"' in page
-    assert client.post(f"/cong-dan/ho-so/{received.id}/danh-gia", data={"stars": "9"}).status_code == 400
-    response = client.post(f"/cong-dan/ho-so/{received.id}/danh-gia",
-                           data={"stars": "4", "comment": "Nhanh, chu đáo"})
+    assert (
+        client.post(f"/cong-dan/ho-so/{received.id}/danh-gia", data={"stars": "9"}).status_code
+        == 400
+    )
+    response = client.post(
+        f"/cong-dan/ho-so/{received.id}/danh-gia", data={"stars": "4", "comment": "Nhanh, chu đáo"}
+    )
     assert response.status_code == 302
     assert received.rating == 4 and received.rating_comment == "Nhanh, chu đáo"
     again = client.post(f"/cong-dan/ho-so/{received.id}/danh-gia", data={"stars": "1"})
@@ -157,10 +185,12 @@ ROUTES = [
 
 
 @pytest.mark.parametrize("method,path,data", ROUTES)
-def test_another_citizen_gets_404_on_every_route(client, login_as, received, demo_org,
-                                                  method, path, data):
-    lifecycle.request_supplement(received, demo_org.user("motcua.anbinh"), "Thiếu", ["Tờ khai"],
-                                 at=T0 + 2 * H)
+def test_another_citizen_gets_404_on_every_route(
+    client, login_as, received, demo_org, method, path, data
+):
+    lifecycle.request_supplement(
+        received, demo_org.user("motcua.anbinh"), "Thiếu", ["Tờ khai"], at=T0 + 2 * H
+    )
     db.session.commit()
     parts_before = len(received.parts)
     login_as(OTHER)
@@ -175,8 +205,11 @@ def test_another_citizen_gets_404_on_every_route(client, login_as, received, dem
 
 
 def test_another_citizen_cannot_download_the_receipt(client, login_as, received):
-    receipt = sign(db.session.scalar(select(Document).where(
-        Document.dossier_id == received.id, Document.kind == "receipt")))
+    receipt = sign(
+        db.session.scalar(
+            select(Document).where(Document.dossier_id == received.id, Document.kind == "receipt")
+        )
+    )
     login_as(OTHER)
     assert client.get(f"/van-ban/{receipt.id}/tai-ve").status_code == 404
 

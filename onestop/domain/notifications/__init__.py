@@ -1,1 +1,1 @@
-"""Notifications to applicants: an e-mail and an SMS on each status change, sent after the commit."""
+"""Notifications to applicants: an e-mail and an SMS on each status change, sent after commit."""

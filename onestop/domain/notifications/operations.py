@@ -22,12 +22,18 @@ def notify(event: str, dossier) -> list[Notification]:
     created = []
     if dossier.applicant_email:
         subject, body = messages.email(event, dossier)
-        created.append(Notification(channel="email", recipient=dossier.applicant_email,
-                                    subject=subject, body=body))
+        created.append(
+            Notification(
+                channel="email", recipient=dossier.applicant_email, subject=subject, body=body
+            )
+        )
     if dossier.applicant_phone:
         text = messages.sms(event, dossier)
-        created.append(Notification(channel="sms", recipient=dossier.applicant_phone,
-                                    subject=text[:255], body=text))
+        created.append(
+            Notification(
+                channel="sms", recipient=dossier.applicant_phone, subject=text[:255], body=text
+            )
+        )
     for notification in created:
         notification.dossier_id = dossier.id
         notification.user_id = dossier.applicant_id
@@ -55,8 +61,9 @@ def deliver(notification_id: int) -> str:
         if notification.attempts >= MAX_ATTEMPTS:
             notification.state = "failed"
         else:
-            queue().defer(SEND_JOB, notification.id,
-                          delay=timedelta(minutes=2 * notification.attempts))
+            queue().defer(
+                SEND_JOB, notification.id, delay=timedelta(minutes=2 * notification.attempts)
+            )
         db.session.flush()
         return notification.state
     notification.state, notification.sent_at, notification.error = "sent", clock.now(), None

@@ -35,7 +35,8 @@ def register():
             return redirect(url_for("main.citizen_home"))
     values = {k: request.form.get(k, "") for k in REGISTER_FIELDS}
     return render_template("citizen/register.html", errors=errors, values=values), (
-        400 if errors else 200)
+        400 if errors else 200
+    )
 
 
 @bp.route("/tai-khoan", methods=["GET", "POST"])
@@ -54,8 +55,16 @@ def profile():
             db.session.commit()
             flash("Đã lưu thông tin tài khoản.", "success")
             return redirect(url_for("citizen.profile"))
-    values = request.form.to_dict() if errors else {
-        "full_name": user.full_name, "phone": user.phone or "", "email": user.email or "",
-        "address": user.address or ""}
+    values = (
+        request.form.to_dict()
+        if errors
+        else {
+            "full_name": user.full_name,
+            "phone": user.phone or "",
+            "email": user.email or "",
+            "address": user.address or "",
+        }
+    )
     return render_template("citizen/profile.html", errors=errors, values=values, user=user), (
-        400 if errors else 200)
+        400 if errors else 200
+    )

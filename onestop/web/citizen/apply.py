@@ -8,9 +8,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from onestop.domain import DomainError, NotFound
+from onestop.domain.documents.store import electronic_store
 from onestop.domain.dossiers.attachments import Upload
 from onestop.domain.dossiers.lifecycle import submit_online
-from onestop.domain.documents.store import electronic_store
 from onestop.domain.procedures.catalogue import facts, version_by_code
 from onestop.domain.procedures.forms import clean_form_data
 from onestop.extensions import db
@@ -20,8 +20,11 @@ from onestop.web.security import citizen_required
 from . import bp
 from .registration import EMAIL, PHONE
 
-RETURN_LABELS = {"desk": "Nhận tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính",
-                 "electronic": "Bản điện tử có chữ ký số (tải về trên trang hồ sơ)"}
+RETURN_LABELS = {
+    "desk": "Nhận tại Bộ phận Một cửa",
+    "post": "Qua dịch vụ bưu chính",
+    "electronic": "Bản điện tử có chữ ký số (tải về trên trang hồ sơ)",
+}
 
 
 def field_key(name: str) -> str:
@@ -57,8 +60,10 @@ def check_file(spec: dict, data: bytes) -> str | None:
         return f"«{spec['name']}»: tệp lớn hơn {_limit_mb(spec)} MB."
     media_type = detect_media_type(data)
     if media_type not in spec.get("accept", []):
-        return (f"«{spec['name']}»: nội dung tệp là {media_type}, không được chấp nhận; "
-                f"hãy gửi {', '.join(spec.get('accept', []))}.")
+        return (
+            f"«{spec['name']}»: nội dung tệp là {media_type}, không được chấp nhận; "
+            f"hãy gửi {', '.join(spec.get('accept', []))}."
+        )
     return None
 
 
@@ -149,7 +154,8 @@ def apply(code: str):
     if request.method == "POST":
         form_data, errors = read_form_data(definition["form"].get("fields", []), request.form)
         uploads, reused, part_errors = read_uploads(
-            definition.get("parts", []), request.files, request.form, stored, require_all=True)
+            definition.get("parts", []), request.files, request.form, stored, require_all=True
+        )
         errors.update(part_errors)
         agency_id = request.form.get("agency", type=int)
         return_method = request.form.get("return_method", "")
@@ -159,20 +165,36 @@ def apply(code: str):
         if not errors:
             try:
                 dossier = submit_online(
-                    user, version, form_data, uploads, request.form.get("idempotency_key", ""),
-                    agency_id=agency_id, return_method=return_method,
-                    contact=contact)
+                    user,
+                    version,
+                    form_data,
+                    uploads,
+                    request.form.get("idempotency_key", ""),
+                    agency_id=agency_id,
+                    return_method=return_method,
+                    contact=contact,
+                )
                 mark_reused(dossier, reused)
             except DomainError as exc:
                 db.session.rollback()
                 errors[error_key(exc, version)] = exc.message
             else:
                 db.session.commit()
-                flash("Đã nộp hồ sơ. Mã hồ sơ được cấp khi Bộ phận Một cửa tiếp nhận; "
-                      "bạn sẽ nhận được thông báo.", "success")
+                flash(
+                    "Đã nộp hồ sơ. Mã hồ sơ được cấp khi Bộ phận Một cửa tiếp nhận; "
+                    "bạn sẽ nhận được thông báo.",
+                    "success",
+                )
                 return redirect(url_for("citizen.dossier", dossier_id=dossier.id))
     key = request.form.get("idempotency_key") or secrets.token_hex(16)
     return render_template(
-        "citizen/apply.html", facts=facts(version), values=values, errors=errors, key=key,
-        stored=stored, return_labels=RETURN_LABELS, user=user, field_key=field_key,
+        "citizen/apply.html",
+        facts=facts(version),
+        values=values,
+        errors=errors,
+        key=key,
+        stored=stored,
+        return_labels=RETURN_LABELS,
+        user=user,
+        field_key=field_key,
     ), (400 if errors else 200)

@@ -43,9 +43,14 @@ def dossiers():
 def _render(dossier, errors=None, status=200):
     documents = documents_of(dossier)
     return render_template(
-        "citizen/dossier.html", dossier=dossier, steps=current_steps(dossier),
-        timeline=timeline(dossier), documents=documents, supplement=open_supplement(dossier),
-        errors=errors or {}, rateable=dossier.status in RATEABLE and dossier.rating is None,
+        "citizen/dossier.html",
+        dossier=dossier,
+        steps=current_steps(dossier),
+        timeline=timeline(dossier),
+        documents=documents,
+        supplement=open_supplement(dossier),
+        errors=errors or {},
+        rateable=dossier.status in RATEABLE and dossier.rating is None,
         stored=stored_items(current_user) if dossier.status == "supplement_requested" else {},
         values=request.form if errors else {},
     ), status
@@ -65,10 +70,18 @@ def supplement(dossier_id: int):
     dossier = own_dossier_or_404(dossier_id)
     definition = dossier.procedure_version.definition
     user = current_user._get_current_object()
-    uploads, _reused, errors = read_uploads(definition.get("parts", []), request.files,
-                                            request.form, stored_items(user), require_all=False)
-    corrected = {spec["name"]: spec for spec in definition["form"].get("fields", [])
-                 if request.form.get(f"f_{spec['name']}", "").strip()}
+    uploads, _reused, errors = read_uploads(
+        definition.get("parts", []),
+        request.files,
+        request.form,
+        stored_items(user),
+        require_all=False,
+    )
+    corrected = {
+        spec["name"]: spec
+        for spec in definition["form"].get("fields", [])
+        if request.form.get(f"f_{spec['name']}", "").strip()
+    }
     form_data, form_errors = read_form_data(list(corrected.values()), request.form)
     errors.update(form_errors)
     if not errors:
@@ -76,8 +89,11 @@ def supplement(dossier_id: int):
             complete_supplement(dossier, user, uploads, form_data=form_data or None)
         except DomainError as exc:
             db.session.rollback()
-            errors[f"part_{exc.field}" if exc.field in {p["code"] for p in definition["parts"]}
-                   else exc.field or "form"] = exc.message
+            errors[
+                f"part_{exc.field}"
+                if exc.field in {p["code"] for p in definition["parts"]}
+                else exc.field or "form"
+            ] = exc.message
         else:
             db.session.commit()
             flash("Đã gửi hồ sơ bổ sung.", "success")
@@ -110,12 +126,18 @@ def rating(dossier_id: int):
     dossier = own_dossier_or_404(dossier_id)
     stars = request.form.get("stars", type=int)
     try:
-        rate(dossier, current_user._get_current_object(), stars if stars is not None else 0,
-             request.form.get("comment", "").strip()[:2000] or None,
-             complaint=request.form.get("complaint") == "on")
+        rate(
+            dossier,
+            current_user._get_current_object(),
+            stars if stars is not None else 0,
+            request.form.get("comment", "").strip()[:2000] or None,
+            complaint=request.form.get("complaint") == "on",
+        )
     except DomainError as exc:
         db.session.rollback()
-        message = "Chọn từ 1 đến 5 sao." if exc.field == "stars" and exc.status == 400 else exc.message
+        message = (
+            "Chọn từ 1 đến 5 sao." if exc.field == "stars" and exc.status == 400 else exc.message
+        )
         return _render(dossier, {"stars": message}, exc.status)
     db.session.commit()
     flash("Cảm ơn bạn đã đánh giá.", "success")

@@ -41,7 +41,8 @@ def register_citizen(data: dict) -> User:
     if not ID_NUMBER.match(id_number):
         raise DomainError(
             "Số định danh cá nhân gồm 12 chữ số (CMND cũ 9 số; mã số doanh nghiệp 10 hoặc 13 số).",
-            field="id_number")
+            field="id_number",
+        )
     contact = clean_contact(data)
     password = data.get("password") or ""
     if len(password) < MIN_PASSWORD:
@@ -50,8 +51,13 @@ def register_citizen(data: dict) -> User:
         raise DomainError("Hai lần nhập mật khẩu không khớp.", field="password_confirm")
     if db.session.scalar(select(User.id).where(User.username == id_number)):
         raise Conflict("Số định danh này đã có tài khoản; hãy đăng nhập.", field="id_number")
-    user = User(username=id_number, id_number=id_number, kind="citizen",
-                password_hash=hash_password(password), **contact)
+    user = User(
+        username=id_number,
+        id_number=id_number,
+        kind="citizen",
+        password_hash=hash_password(password),
+        **contact,
+    )
     db.session.add(user)
     db.session.flush()
     record("user:register", f"user:{user.id}", actor=user, kind="citizen")
