@@ -45,6 +45,8 @@ MODULES = [
     "onestop.web.admin.delegations",
     "onestop.web.admin.procedures",
     "onestop.web.admin.calendar",
+    "onestop.web.admin.keys",
+    "onestop.web.admin.audit",
 ]
 
 for _module in MODULES:
