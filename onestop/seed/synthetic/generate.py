@@ -19,7 +19,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 
 from . import mix
-from .bulk import BulkWriter, next_id, reset_sequences
+from .bulk import BulkWriter, analyse, next_id, relax_foreign_keys, reset_sequences
 from .facts import FactMaker
 from .province import calendars, load_routes
 from .stories import Storyteller
@@ -56,6 +56,7 @@ def generate(count: int, *, seed: int = 2026, now: datetime | None = None,
     routes = load_routes(now)
     cals = calendars(routes)
     tables = _tables()
+    relax_foreign_keys()
     writer = BulkWriter(tables)
     applicants = _citizens(writer, max(20, count // 8), now, rng)
     ids = {name: next_id(tables[name][0])
@@ -83,6 +84,7 @@ def generate(count: int, *, seed: int = 2026, now: datetime | None = None,
     _save_sequences(teller.sequences)
     reset_sequences([t for t, _ in tables.values() if "id" in t.c and t.c.id.autoincrement])
     db.session.flush()
+    analyse([table for table, _ in tables.values()])
     written = dict(writer.written)
     written["statistics_monthly"] = rollups.rebuild()
     return written

@@ -95,10 +95,10 @@ class Storyteller:
         # Processing stages share [received, processed] by budget; the last stage hands over.
         stages = route.stages[:-1]
         total = sum(max(s.budget_minutes for s in stage) for stage in stages) or 1
-        span, bounds, done = processed - received, [received], 0
+        span, bounds, done = work + sum(paused), [received], 0
         for stage in stages:
             done += max(s.budget_minutes for s in stage)
-            bounds.append(received + span * (done / total))
+            bounds.append(cal.add_minutes(received, span * done // total))
         end_reason = self._ending(len(stages))
         returned = cal.add_minutes(processed, rng.randint(30, mix.RETURN_DELAY_DAYS * WORKING_DAY))
         bounds.append(returned)
