@@ -27,6 +27,20 @@ def _agency_id(key: str | None) -> int | None:
     return agency_id
 
 
+def _officer_id(username: str | None) -> int | None:
+    if not username:
+        return None
+    from sqlalchemy import select
+
+    from onestop.domain.org.models import User
+    from onestop.extensions import db
+
+    user_id = db.session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise click.BadParameter(f"no user {username!r}", param_hint="--officer")
+    return user_id
+
+
 @click.group("stats")
 def stats():
     """Processing-time statistics (báo cáo tình hình giải quyết TTHC)."""
@@ -40,6 +54,7 @@ def stats():
 @click.option("--agency", help="Agency key or electronic code; its whole subtree is counted.")
 @click.option("--procedure", "procedure_code", help="National procedure code, e.g. 1.001193.")
 @click.option("--field", help="Procedure field (lĩnh vực).")
+@click.option("--officer", help="Username: only dossiers this officer received or handled.")
 @click.option("--group-by", default="agency", show_default=True,
               type=click.Choice(["agency", "procedure", "field", "officer", "unit", "none"]))
 @click.option("--format", "fmt", default="json", show_default=True,
@@ -47,7 +62,7 @@ def stats():
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output (required for xlsx on a tty).")
 @with_appcontext
-def report_command(first, last, agency, procedure_code, field, group_by, fmt, output):
+def report_command(first, last, agency, procedure_code, field, officer, group_by, fmt, output):
     """Print the periodic report with every cell and QĐ 766 indicator."""
     from onestop.domain.statistics.export import report_to_csv, report_to_dict, report_to_xlsx
     from onestop.domain.statistics.report import ReportQuery, build_report
@@ -55,7 +70,8 @@ def report_command(first, last, agency, procedure_code, field, group_by, fmt, ou
     try:
         query = ReportQuery(first=date.fromordinal(first.toordinal()),
                             last=date.fromordinal(last.toordinal()), agency_id=_agency_id(agency),
-                            procedure_code=procedure_code, field=field, group_by=group_by)
+                            procedure_code=procedure_code, field=field,
+                            officer_id=_officer_id(officer), group_by=group_by)
         report = build_report(query)
     except DomainError as exc:
         raise click.BadParameter(exc.message, param_hint=f"--{exc.field or 'from'}") from None

@@ -82,6 +82,10 @@ def test_cli_report_and_refresh(app, demo_org, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert load_workbook(out).active["A1"].value.startswith("BÁO CÁO")
     result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
+                                 "--officer", "motcua.anbinh", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split(",")[6] == "4"  # received, total row
+    result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
                                  "--agency", "NOWHERE"])
     assert result.exit_code == 2 and "NOWHERE" in result.output
     db.session.query(DossierFact).delete()
