@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 from onestop.domain.statistics import timing
 from onestop.domain.statistics.indicators import HISTOGRAM, HISTOGRAM_DAYS, MINUTES_PER_DAY
 from onestop.domain.statistics.models import COUNTERS, MonthlyRollup
+from onestop.domain.statistics.rollups import write_pending
 from onestop.extensions import db
 
 R = MonthlyRollup
@@ -147,6 +148,7 @@ def _plus(*parts) -> Counter:
 
 def rollup_sums(query, model, scope: str, key, agency_ids, clauses) -> dict:
     """{group key: sums} in the shape of the facts path (every cell, minutes, stars, histogram)."""
+    write_pending()  # this transaction's own changes, if it reads before committing
     start, stop = query.first, query.last + timedelta(days=1)
     head = start.replace(day=1)
     mid = start if start.day == 1 else _next_month(head)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from onestop.domain.statistics import timing
 from onestop.domain.statistics.indicators import HISTOGRAM, bucket_of
@@ -92,16 +93,45 @@ def snapshot(facts: list[tuple[str, object]]) -> dict[tuple, Counter]:
     return total
 
 
+PENDING = "onestop.statistics.pending_rollups"
+
+
 def apply_difference(before: dict[tuple, Counter], after: dict[tuple, Counter]) -> None:
-    """Add (after − before) to the rollup rows; rows are touched in key order to avoid deadlocks."""
-    rows = []
-    for key in sorted(set(before) | set(after), key=repr):
-        delta = {name: after.get(key, Counter())[name] - before.get(key, Counter())[name]
-                 for name in COUNTERS}
-        if any(delta.values()):
-            rows.append(_row(key, delta))
+    """Queue (after − before) for the rollup rows; it is written once, just before the commit.
+
+    Writing every rollup change of a transaction in one batch, in key order, at commit time keeps
+    the shared rollup rows locked only for the commit itself and makes deadlocks between them
+    impossible, however many events the transaction emitted.
+    """
+    pending = db.session.info.setdefault(PENDING, defaultdict(Counter))
+    for key in set(before) | set(after):
+        old, new = before.get(key, Counter()), after.get(key, Counter())
+        for name in COUNTERS:
+            if new[name] != old[name]:
+                pending[key][name] += new[name] - old[name]
+
+
+def write_pending(session=None) -> int:
+    """Write the queued rollup differences of this session now; returns the rows touched."""
+    session = session or db.session
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return 0
+    rows = [_row(key, pending[key]) for key in sorted(pending, key=repr)
+            if any(pending[key].values())]
     if rows:
-        _upsert(rows)
+        _upsert(rows, session)
+    return len(rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction) -> None:
+    session.info.pop(PENDING, None)
 
 
 def _row(key: tuple, counters: dict) -> dict:
@@ -111,8 +141,9 @@ def _row(key: tuple, counters: dict) -> dict:
             **{name: int(counters.get(name, 0)) for name in COUNTERS}}
 
 
-def _upsert(rows: list[dict]) -> None:
-    dialect = db.session.get_bind().dialect.name
+def _upsert(rows: list[dict], session=None) -> None:
+    session = session or db.session
+    dialect = session.get_bind().dialect.name
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = MonthlyRollup.__table__
     for i in range(0, len(rows), 500):
@@ -120,7 +151,7 @@ def _upsert(rows: list[dict]) -> None:
         stmt = stmt.on_conflict_do_update(
             index_elements=["scope", "level", "month", "agency_id", "procedure_code"],
             set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS})
-        db.session.execute(stmt)
+        session.execute(stmt)
 
 
 def rebuild(batch: int = 20_000, in_database: bool = True) -> int:
@@ -129,6 +160,7 @@ def rebuild(batch: int = 20_000, in_database: bool = True) -> int:
     On PostgreSQL the sums are computed by the database (`rebuild_sql`) unless `in_database` is
     False; elsewhere, and then, the facts are streamed through `contributions`.
     """
+    db.session.info.pop(PENDING, None)  # the facts already hold these changes
     if in_database and db.session.get_bind().dialect.name == "postgresql":
         from onestop.domain.statistics.rebuild_sql import rebuild_in_postgresql
 

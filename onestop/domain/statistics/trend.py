@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from onestop.domain.statistics.fast import level_for
 from onestop.domain.statistics.models import MonthlyRollup as R
 from onestop.domain.statistics.report import ReportQuery, subtree_ids
+from onestop.domain.statistics.rollups import write_pending
 from onestop.extensions import db
 
 
@@ -32,6 +33,7 @@ def months_between(first: date, last: date) -> list[str]:
 
 def monthly_trend(query: ReportQuery) -> list[MonthPoint]:
     """Received, resolved and late-resolved dossiers in each calendar month the period touches."""
+    write_pending()
     points = {key: MonthPoint(key) for key in months_between(query.first, query.last)}
     agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
     level = level_for(None, agency_ids is not None, bool(query.procedure_code or query.field))

@@ -35,6 +35,7 @@ def scenario(demo_org):
 
 
 def _rows():
+    rollups.write_pending()  # what this transaction queued is written at commit; write it now
     return {(r.scope, r.level, r.month, r.agency_id, r.procedure_code):
             tuple(getattr(r, c) for c in COUNTERS)
             for r in db.session.scalars(select(MonthlyRollup))}
@@ -105,3 +106,20 @@ def test_monthly_trend(scenario, demo_org):
     commune = monthly_trend(ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30),
                                         agency_id=demo_org.agency("XA-HOA-LAC").id))
     assert [(p.received, p.resolved) for p in commune] == [(0, 0)]
+
+
+def test_rollup_changes_are_written_at_commit_and_dropped_on_rollback(scenario):
+    """Does a commit write the queued rollup changes, and a rollback forget them?"""
+    from sqlalchemy import func
+
+    assert db.session.info.get(rollups.PENDING)
+    db.session.commit()  # a savepoint inside the test's transaction
+    assert not db.session.info.get(rollups.PENDING)
+    assert db.session.scalar(select(func.count()).select_from(MonthlyRollup)) > 0
+    d10 = scenario.dossiers["D10"]
+    d10.status, d10.processed_at = "processed", d10.due_at
+    refresh_fact(d10)
+    assert db.session.info.get(rollups.PENDING)
+    db.session.rollback()
+    assert not db.session.info.get(rollups.PENDING)
+    _same(ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), group_by="agency"))
