@@ -129,9 +129,11 @@ def _write_before_commit(session) -> None:
     write_pending(session)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session, previous_transaction) -> None:
-    session.info.pop(PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unwritten(session, transaction) -> None:
+    # A transaction that ends without a commit (rollback, close) takes its facts with it.
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def _row(key: tuple, counters: dict) -> dict:
