@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from onestop.domain.delegation.queries import delegation_history, list_delegatio
 from onestop.domain.org.models import Agency, Position, User
 from onestop.extensions import db
 from onestop.infra import clock
+from onestop.web.helpers import format_date
 
 from . import bp, section
 from .forms import actor, day, errors_of, get_or_404, integer, row, text
@@ -46,6 +48,16 @@ def officer_choices() -> list[tuple]:
     officers = db.session.scalars(select(User).where(User.kind == "officer", User.active.is_(True))
                                   .order_by(User.full_name)).all()
     return [("", "—")] + [(u.id, f"{u.full_name} ({u.username})") for u in officers]
+
+
+def last_day(valid_to) -> str:
+    """The last local day of an end-exclusive validity (ends 00:00 on 01/01 → 31/12)."""
+    return format_date(valid_to - timedelta(seconds=1)) if valid_to else ""
+
+
+@bp.app_template_global("admin_last_day")
+def _last_day_global(valid_to) -> str:
+    return last_day(valid_to)
 
 
 @bp.get("/uy-quyen")

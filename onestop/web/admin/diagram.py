@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 240, 78, 24, 40, 16
+LANE_NOTE = 260  # room right of parallel branches for the lane's name and join rule
 ENDS = {"@refuse": "từ chối", "@returned": "trả kết quả", "@join": "hội tụ"}
 
 
@@ -23,7 +24,8 @@ def _clip(text: str, limit: int = 34) -> str:
 def _where(holder: dict, definition: dict) -> str:
     if holder.get("authority"):
         authority = definition.get("authority") or {}
-        return f"thẩm quyền: {authority.get('agency', '')} {authority.get('position', '')}".strip()
+        agency = authority.get("agency") or (definition.get("agencies") or [""])[0]
+        return f"thẩm quyền: {agency} / {authority.get('position', '')}"
     agency = holder.get("agency") or (definition.get("agencies") or [""])[0]
     who = holder.get("position") or holder.get("role") or ""
     return " / ".join(p for p in (agency, holder.get("unit"), who) if p)
@@ -34,7 +36,7 @@ def _routes(holder: dict) -> str:
     for action, target in (holder.get("actions") or {}).items():
         targets = ", ".join(ENDS.get(r["to"], r["to"]) for r in target.get("routes", []))
         moves.append(f"{action}→{targets}")
-    return _clip("; ".join(moves), 44)
+    return _clip("; ".join(moves), 40)
 
 
 def _box(x: int, y: int, holder: dict, definition: dict, css: str) -> list[str]:
@@ -45,7 +47,7 @@ def _box(x: int, y: int, holder: dict, definition: dict, css: str) -> list[str]:
         f'stroke="{"#b71c1c" if holder.get("authority") else "#1f3a68"}" stroke-width="1.5"/>',
         f'<title>{escape(title)}</title>',
         f'<text x="{x + 8}" y="{y + 18}" font-size="12" font-weight="bold">'
-        f'{escape(_clip(title))}</text>',
+        f'{escape(_clip(title, 30))}</text>',
         f'<text x="{x + 8}" y="{y + 35}" font-size="11" fill="#555">'
         f'{escape(_clip(_where(holder, definition), 40))}</text>',
         f'<text x="{x + 8}" y="{y + 52}" font-size="11" fill="#1f3a68">'
@@ -56,11 +58,17 @@ def _box(x: int, y: int, holder: dict, definition: dict, css: str) -> list[str]:
     ]
 
 
+def _connect(outs: list[int], ins: list[int], top: int, bottom: int) -> list[str]:
+    return [f'<line x1="{x1}" y1="{top}" x2="{x2}" y2="{bottom}" stroke="#1f3a68" '
+            f'marker-end="url(#wf-arrow)"/>' for x1 in outs for x2 in ins]
+
+
 def workflow_svg(definition: dict) -> Markup:
     """The steps of a normalised definition as an accessible SVG diagram."""
     steps = definition.get("steps") or []
     widest = max([len(s.get("branches", [])) or 1 for s in steps] or [1])
-    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
+    note = LANE_NOTE if any(s["kind"] == "parallel" for s in steps) else 0
+    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X + note
     height = MARGIN * 2 + len(steps) * (BOX_H + GAP_Y) + 20
     total = sum(s.get("budget_minutes", 0) for s in steps)
     label = (f"Quy trình {definition.get('code', '')}: {len(steps)} bước, tổng thời gian "
@@ -72,28 +80,30 @@ def workflow_svg(definition: dict) -> Markup:
            'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a68"/>'
            '</marker></defs>',
            f'<text x="{MARGIN}" y="{MARGIN}" font-size="12" fill="#333">{escape(label)}</text>']
-    centre = width // 2
+    centre = (width - note) // 2
+    outs: list[int] = []
     for index, step in enumerate(steps):
         y = MARGIN + 12 + index * (BOX_H + GAP_Y)
         if step["kind"] == "parallel":
             branches = step["branches"]
             span = len(branches) * BOX_W + (len(branches) - 1) * GAP_X
             left = centre - span // 2
-            join = "tất cả" if step.get("join", "all") == "all" else step.get("join")
-            out.append(f'<text x="{left}" y="{y - 6}" font-size="11" fill="#b26a00">'
-                       f'{escape(step.get("name") or step["id"])} — song song, hội tụ: '
-                       f'{escape(str(join))}</text>')
+            ins = [left + b * (BOX_W + GAP_X) + BOX_W // 2 for b in range(len(branches))]
+            out.extend(_connect(outs, ins, y - GAP_Y, y))
             for b_index, branch in enumerate(branches):
-                x = left + b_index * (BOX_W + GAP_X)
-                out.extend(_box(x, y, branch, definition, "wf-branch"))
-                if index:
-                    out.append(f'<line x1="{centre}" y1="{y - GAP_Y + 8}" x2="{x + BOX_W // 2}" '
-                               f'y2="{y}" stroke="#1f3a68" marker-end="url(#wf-arrow)"/>')
+                out.extend(_box(left + b_index * (BOX_W + GAP_X), y, branch, definition,
+                                "wf-branch"))
+            join = "tất cả" if step.get("join", "all") == "all" else str(step.get("join"))
+            out.append(f'<g class="wf-lane" data-step="{escape(step["id"])}">'
+                       f'<text x="{left + span + 10}" y="{y + 30}" font-size="11" fill="#b26a00">'
+                       f'{escape(_clip(step.get("name") or step["id"], 40))}</text>'
+                       f'<text x="{left + span + 10}" y="{y + 46}" font-size="11" fill="#b26a00">'
+                       f'song song · hội tụ: {escape(join)}</text></g>')
+            outs = ins
         else:
+            out.extend(_connect(outs, [centre], y - GAP_Y, y))
             out.extend(_box(centre - BOX_W // 2, y, step, definition,
                             "wf-authority" if step.get("authority") else "wf-task"))
-            if index:
-                out.append(f'<line x1="{centre}" y1="{y - GAP_Y + 8}" x2="{centre}" y2="{y}" '
-                           f'stroke="#1f3a68" marker-end="url(#wf-arrow)"/>')
+            outs = [centre]
     out.append("</svg>")
     return Markup("".join(out))

@@ -45,8 +45,12 @@ def org_tree():
     positions: dict[int, list[Position]] = {}
     for position in db.session.scalars(select(Position).order_by(Position.id)):
         positions.setdefault(position.agency_id, []).append(position)
-    return render_template("admin/org_tree.html", tree=_tree(), positions=positions,
-                           levels=LEVEL_LABELS, roles=ROLE_LABELS)
+    children: dict[int | None, list[Agency]] = {}
+    for _depth, agency in _tree():
+        children.setdefault(agency.parent_id, []).append(agency)
+    return render_template("admin/org_tree.html", roots=children.get(None, []),
+                           children=children, positions=positions, levels=LEVEL_LABELS,
+                           roles=ROLE_LABELS)
 
 
 def _agency_values() -> dict:
