@@ -85,3 +85,13 @@ def test_agency_hours_set_and_cleared(client, open_dossier, demo_org):
     client.post("/quan-tri/lich/gio/xoa", data={"agency_id": agency_id, "weekday": "5",
                                                 "intent": "save"})
     assert db.session.scalar(select(WorkingHoursOverride)) is None
+
+
+def test_library_days_shown_until_seeded(client, open_dossier):
+    """Before seeding, does the page show the library's days; after seeding, are they stored?"""
+    html = client.get("/quan-tri/lich?nam=2026").get_data(as_text=True)
+    assert 'id="library-note"' in html and "02/09/2026" in html
+    response = client.post("/quan-tri/lich/nap-ngay-le", data={"intent": "save", "nam": "2026"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Holiday).where(Holiday.day == datetime(2026, 9, 2).date()))
+    assert 'id="library-note"' not in client.get("/quan-tri/lich?nam=2026").get_data(as_text=True)

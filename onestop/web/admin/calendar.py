@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from onestop.domain import DomainError
 from onestop.domain.calendar import operations, service
 from onestop.domain.calendar.models import HOLIDAY_KINDS, Holiday, WorkingHoursOverride
+from onestop.domain.calendar.queries import calendar_days
 from onestop.domain.calendar.seed import SEED_YEARS
 from onestop.domain.calendar.workingtime import DEFAULT_HOURS
 from onestop.domain.org.models import Agency
@@ -39,11 +40,15 @@ def _page(errors=None, preview=None, status=200):
     hours = db.session.scalars(select(WorkingHoursOverride).order_by(
         WorkingHoursOverride.agency_id, WorkingHoursOverride.weekday)).all()
     agencies = db.session.scalars(select(Agency).order_by(Agency.eid)).all()
+    # With no day stored at all the calendar runs on the holiday library: show what it uses.
+    library = ([] if db.session.scalar(select(func.count(Holiday.id)))
+               else calendar_days(year))
     return render_template(
         "admin/calendar.html", year=year, holidays=holidays, hours=hours,
         agencies={a.id: a for a in agencies},
         agency_options=[(a.id, a.name) for a in agencies], kinds=KIND_LABELS, weekdays=WEEKDAYS,
         default_hours=DEFAULT_HOURS, errors=errors or {}, preview=preview,
+        library=library,
         values=request.form if request.method == "POST" else {}, seed_years=SEED_YEARS,
     ), status
 
