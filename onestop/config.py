@@ -111,6 +111,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Public base URL printed in QR codes and e-mails."),
     Setting("ONESTOP_EMBEDDED_WORKER", "ONESTOP_EMBEDDED_WORKER", True, _bool,
             "Work jobs in a thread inside the app when REDIS_URL is unset."),
+    Setting("ONESTOP_PKCS11_TOKEN", "ONESTOP_PKCS11_TOKEN", None, str,
+            "Label of the PKCS#11 token holding the signing keys."),
+    Setting("ONESTOP_PKCS11_PIN", "ONESTOP_PKCS11_PIN", None, str,
+            "User PIN of the PKCS#11 token (keep it in the environment, never in files)."),
+    Setting("ONESTOP_DOCUMENT_STUCK_MINUTES", "ONESTOP_DOCUMENT_STUCK_MINUTES", 10, _positive_int,
+            "Minutes after which a document still rendering (or pending) is re-queued."),
 )
 
 

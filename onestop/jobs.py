@@ -50,6 +50,22 @@ def job(func):
 
 
 @job
+def render_document(document_id: int) -> str:
+    """Render and sign one paper or result (idempotent; failures are recorded, then retried)."""
+    from onestop.domain.documents.jobs import run_render
+
+    return run_render(document_id)
+
+
+@job
+def recover_documents(every_minutes: int | None = None) -> list[int]:
+    """Scheduled: re-queue documents stuck in rendering or pending; re-arm when recurring."""
+    from onestop.domain.documents.jobs import run_recovery
+
+    return run_recovery(every_minutes)
+
+
+@job
 def deadline_warnings(every_minutes: int | None = None):
     """Scheduled: raise due-soon, overdue and apology-due warnings once each; re-arm when recurring."""
     from onestop.domain.calendar.deadline_warnings import raise_deadline_warnings
@@ -59,3 +75,11 @@ def deadline_warnings(every_minutes: int | None = None):
     if every_minutes:
         rearm(every_minutes)
     return raised
+
+
+@job
+def refresh_statistics(*dossier_ids: int) -> int:
+    """Rebuild the statistics facts of these dossiers (all dossiers when none is given)."""
+    from onestop.domain.statistics.rebuild import refresh_all, refresh_dossiers
+
+    return refresh_dossiers(dossier_ids) if dossier_ids else refresh_all()

@@ -3,6 +3,7 @@
 from onestop.domain.audit import models as audit_models  # noqa: F401
 from onestop.domain.calendar import models as calendar_models  # noqa: F401
 from onestop.domain.delegation import models as delegation_models  # noqa: F401
+from onestop.domain.documents import models as document_models  # noqa: F401
 from onestop.domain.dossiers import models as dossier_models  # noqa: F401
 from onestop.domain.org import logins as org_logins  # noqa: F401
 from onestop.domain.org import models as org_models  # noqa: F401

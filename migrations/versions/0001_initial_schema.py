@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 08:30:55.134613
+Create Date: 2026-12-03 09:16:45.043750
 
 """
 
@@ -78,6 +78,70 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_procedures")),
         sa.UniqueConstraint("code", name=op.f("uq_procedures_code")),
+    )
+    op.create_table(
+        "statistics_monthly",
+        sa.Column("scope", sa.String(length=8), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("month", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("procedure_code", sa.String(length=40), nullable=False),
+        sa.Column("field", sa.String(length=160), nullable=False),
+        sa.Column("recv_online", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("recv_desk", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("recv_post", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("recv_reused", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("ended", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_early", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_on_time", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_late_apology", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_late_no_apology", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("withdrawn", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("refused", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("ended_on_time", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_electronic", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_digitised", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("res_minutes", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("returned", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("late_open", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("complaints_recv", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("complaints_end", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("rated_recv", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("rated_end", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("stars_recv", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("stars_end", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_00", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_01", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_02", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_03", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_04", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_05", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_06", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_07", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_08", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_09", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_10", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_11", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("hist_12", sa.BigInteger(), server_default="0", nullable=False),
+        sa.CheckConstraint(
+            "(level = 'agency') = (procedure_code = '') AND (level = 'procedure') = (agency_id = 0)",
+            name=op.f("ck_statistics_monthly_level_keys"),
+        ),
+        sa.CheckConstraint(
+            "level IN ('agency_procedure', 'agency', 'procedure')",
+            name=op.f("ck_statistics_monthly_level"),
+        ),
+        sa.CheckConstraint(
+            "scope IN ('dossier', 'part')", name=op.f("ck_statistics_monthly_scope")
+        ),
+        sa.PrimaryKeyConstraint(
+            "scope",
+            "level",
+            "month",
+            "agency_id",
+            "procedure_code",
+            name=op.f("pk_statistics_monthly"),
+        ),
     )
     op.create_table(
         "users",
@@ -166,8 +230,10 @@ def upgrade():
             "ix_agency_part_facts_agency_received", ["agency_id", "received_at"], unique=False
         )
         batch_op.create_index("ix_agency_part_facts_ended", ["ended_at"], unique=False)
+        batch_op.create_index("ix_agency_part_facts_late_since", ["late_since"], unique=False)
         batch_op.create_index("ix_agency_part_facts_procedure", ["procedure_code"], unique=False)
         batch_op.create_index("ix_agency_part_facts_received", ["received_at"], unique=False)
+        batch_op.create_index("ix_agency_part_facts_returned", ["returned_at"], unique=False)
 
     op.create_table(
         "api_tokens",
@@ -187,6 +253,18 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+    )
+    op.create_table(
+        "document_counters",
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("series", sa.String(length=40), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("last_value", sa.Integer(), nullable=False),
+        sa.CheckConstraint("last_value >= 0", name=op.f("ck_document_counters_last_value")),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_document_counters_agency_id_agencies")
+        ),
+        sa.PrimaryKeyConstraint("agency_id", "series", "year", name=op.f("pk_document_counters")),
     )
     op.create_table(
         "dossier_code_sequences",
@@ -265,8 +343,10 @@ def upgrade():
             "ix_dossier_facts_agency_received", ["agency_id", "received_at"], unique=False
         )
         batch_op.create_index("ix_dossier_facts_ended", ["ended_at"], unique=False)
+        batch_op.create_index("ix_dossier_facts_late_since", ["late_since"], unique=False)
         batch_op.create_index("ix_dossier_facts_procedure", ["procedure_code"], unique=False)
         batch_op.create_index("ix_dossier_facts_received", ["received_at"], unique=False)
+        batch_op.create_index("ix_dossier_facts_returned", ["returned_at"], unique=False)
 
     op.create_table(
         "fact_officers",
@@ -516,6 +596,18 @@ def upgrade():
         )
 
     op.create_table(
+        "fact_units",
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_fact_units_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("dossier_id", "unit_id", name=op.f("pk_fact_units")),
+    )
+    with op.batch_alter_table("fact_units", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fact_units_unit_id"), ["unit_id"], unique=False)
+
+    op.create_table(
         "positions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
@@ -637,6 +729,98 @@ def upgrade():
         )
         batch_op.create_index(
             "ix_delegations_delegator_window", ["delegator_position_id", "valid_from"], unique=False
+        )
+
+    op.create_table(
+        "documents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=True),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("issue_key", sa.String(length=120), nullable=False),
+        sa.Column("template", sa.String(length=120), nullable=False),
+        sa.Column("title", sa.String(length=255), nullable=False),
+        sa.Column("context", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("series", sa.String(length=40), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=True),
+        sa.Column("number", sa.Integer(), nullable=True),
+        sa.Column("verification_code", sa.String(length=24), nullable=False),
+        sa.Column("signer_id", sa.Integer(), nullable=True),
+        sa.Column("signer_name", sa.String(length=160), nullable=True),
+        sa.Column("signer_title", sa.String(length=160), nullable=True),
+        sa.Column("form_line", sa.String(length=160), nullable=True),
+        sa.Column("principal_position_id", sa.Integer(), nullable=True),
+        sa.Column("delegation_id", sa.Integer(), nullable=True),
+        sa.Column("signer_key", sa.String(length=120), nullable=True),
+        sa.Column("organisation_key", sa.String(length=120), nullable=False),
+        sa.Column("blob_sha256", sa.String(length=64), nullable=True),
+        sa.Column("page_count", sa.Integer(), nullable=True),
+        sa.Column("signed_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("certificate_subject", sa.String(length=400), nullable=True),
+        sa.Column("certificate_sha256", sa.String(length=64), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("render_started_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "dossier_id IS NOT NULL OR kind = 'tracking_book'", name=op.f("ck_documents_dossier")
+        ),
+        sa.CheckConstraint(
+            "kind IN ('receipt', 'supplement_request', 'refusal', 'apology', 'stop_notice', 'control_sheet', 'tracking_book', 'result')",
+            name=op.f("ck_documents_kind"),
+        ),
+        sa.CheckConstraint(
+            "state <> 'signed' OR (blob_sha256 IS NOT NULL AND signed_at IS NOT NULL)",
+            name=op.f("ck_documents_signed_has_file"),
+        ),
+        sa.CheckConstraint(
+            "state IN ('pending', 'rendering', 'signed', 'failed')", name=op.f("ck_documents_state")
+        ),
+        sa.CheckConstraint(
+            "(number IS NULL) = (series IS NULL)", name=op.f("ck_documents_number_series")
+        ),
+        sa.CheckConstraint("attempts >= 0", name=op.f("ck_documents_attempts")),
+        sa.CheckConstraint(
+            "number IS NULL OR number > 0", name=op.f("ck_documents_number_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_documents_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(
+            ["blob_sha256"], ["blobs.sha256"], name=op.f("fk_documents_blob_sha256_blobs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_documents_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"], ["dossiers.id"], name=op.f("fk_documents_dossier_id_dossiers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["principal_position_id"],
+            ["positions.id"],
+            name=op.f("fk_documents_principal_position_id_positions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["signer_id"], ["users.id"], name=op.f("fk_documents_signer_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
+        sa.UniqueConstraint(
+            "agency_id",
+            "series",
+            "year",
+            "number",
+            name=op.f("uq_documents_agency_id_series_year_number"),
+        ),
+        sa.UniqueConstraint("issue_key", name=op.f("uq_documents_issue_key")),
+        sa.UniqueConstraint("verification_code", name=op.f("uq_documents_verification_code")),
+    )
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.create_index("ix_documents_dossier_kind", ["dossier_id", "kind"], unique=False)
+        batch_op.create_index(
+            "ix_documents_state_started", ["state", "render_started_at"], unique=False
         )
 
     op.create_table(
@@ -964,6 +1148,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_dossier_parts_dossier_id"))
 
     op.drop_table("dossier_parts")
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_index("ix_documents_state_started")
+        batch_op.drop_index("ix_documents_dossier_kind")
+
+    op.drop_table("documents")
     with op.batch_alter_table("delegations", schema=None) as batch_op:
         batch_op.drop_index("ix_delegations_delegator_window")
         batch_op.drop_index(batch_op.f("ix_delegations_delegate_user_id"))
@@ -979,6 +1168,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_positions_unit_id"))
 
     op.drop_table("positions")
+    with op.batch_alter_table("fact_units", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fact_units_unit_id"))
+
+    op.drop_table("fact_units")
     with op.batch_alter_table("dossiers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossiers_procedure_version_id"))
         batch_op.drop_index("ix_dossiers_applicant_created")
@@ -1007,17 +1200,22 @@ def downgrade():
 
     op.drop_table("fact_officers")
     with op.batch_alter_table("dossier_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_dossier_facts_returned")
         batch_op.drop_index("ix_dossier_facts_received")
         batch_op.drop_index("ix_dossier_facts_procedure")
+        batch_op.drop_index("ix_dossier_facts_late_since")
         batch_op.drop_index("ix_dossier_facts_ended")
         batch_op.drop_index("ix_dossier_facts_agency_received")
 
     op.drop_table("dossier_facts")
     op.drop_table("dossier_code_sequences")
+    op.drop_table("document_counters")
     op.drop_table("api_tokens")
     with op.batch_alter_table("agency_part_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_agency_part_facts_returned")
         batch_op.drop_index("ix_agency_part_facts_received")
         batch_op.drop_index("ix_agency_part_facts_procedure")
+        batch_op.drop_index("ix_agency_part_facts_late_since")
         batch_op.drop_index("ix_agency_part_facts_ended")
         batch_op.drop_index("ix_agency_part_facts_agency_received")
 
@@ -1026,6 +1224,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_users_id_number"))
 
     op.drop_table("users")
+    op.drop_table("statistics_monthly")
     op.drop_table("procedures")
     op.drop_table("blobs")
     op.drop_table("audit_head")

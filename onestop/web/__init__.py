@@ -10,6 +10,12 @@ _BLUEPRINT_PATHS = [
     "onestop.web.main:bp",
     "onestop.web.auth:bp",
     "onestop.web.api:bp",
+    "onestop.web.verify:bp",
+    "onestop.web.documents:bp",
+    "onestop.web.statistics:bp",
+    "onestop.web.admin:bp",
+    "onestop.web.public:bp",
+    "onestop.web.citizen:bp",
     "onestop.web.officer:bp",
 ]
 

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from onestop.domain import DomainError
@@ -52,6 +53,12 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         errors = {exc.field: [exc.message]} if exc.field else None
         return error_response(exc.status, exc.message, errors)
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc):
+        # Optimistic locking lost a race that the domain did not catch first.
+        db.session.rollback()
+        return error_response(409)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

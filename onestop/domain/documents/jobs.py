@@ -7,18 +7,17 @@ its own transaction before re-raising, so rq retries and the officer still sees 
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-
 from flask import current_app
 
 from onestop.domain.audit.log import record
 from onestop.extensions import db
+from onestop.infra import recurring
 
 from .operations import recover_stuck_documents
 from .pipeline import claim, fail, finish, render_and_sign
 
 RECOVERY_JOB = "onestop.jobs.recover_documents"
+RECOVERY_PREFIX = "onestop-document-recovery"
 
 
 def _stale_minutes() -> int:
@@ -55,27 +54,10 @@ def run_recovery(every_minutes: int | None = None) -> list[int]:
     """Scheduled check: re-queue documents stuck in rendering or pending; re-arm when recurring."""
     recovered = recover_stuck_documents(_stale_minutes())
     if every_minutes:
-        from onestop.services import queue
-
-        job_id, delay = next_slot(every_minutes)
-        queue().defer(RECOVERY_JOB, every_minutes, delay=delay, job_id=job_id, retries=0)
+        recurring.rearm(RECOVERY_JOB, RECOVERY_PREFIX, every_minutes)
     return recovered
-
-
-def next_slot(every_minutes: int, now: float | None = None) -> tuple[str, timedelta]:
-    """The job id and delay of the next recovery run on the `every_minutes` grid.
-
-    Naming the run after its slot means arming twice for one slot schedules one run.
-    """
-    if every_minutes <= 0:
-        raise ValueError("every_minutes must be positive")
-    now = time.time() if now is None else now
-    period = every_minutes * 60
-    at = (int(now) // period + 1) * period
-    return f"onestop-document-recovery-{at // 60}", timedelta(seconds=max(at - now, 1))
 
 
 def schedule_recovery(jobs, every_minutes: int = 5):
     """Arm the recurring recovery check on the worker's scheduler (outside a transaction)."""
-    job_id, delay = next_slot(every_minutes)
-    return jobs.enqueue(RECOVERY_JOB, every_minutes, delay=delay, job_id=job_id, retries=0)
+    return recurring.arm(jobs, RECOVERY_JOB, RECOVERY_PREFIX, every_minutes)
