@@ -5,6 +5,7 @@ from onestop.domain.calendar import models as calendar_models  # noqa: F401
 from onestop.domain.delegation import models as delegation_models  # noqa: F401
 from onestop.domain.documents import models as document_models  # noqa: F401
 from onestop.domain.dossiers import models as dossier_models  # noqa: F401
+from onestop.domain.notifications import models as notification_models  # noqa: F401
 from onestop.domain.org import logins as org_logins  # noqa: F401
 from onestop.domain.org import models as org_models  # noqa: F401
 from onestop.domain.org import tokens as org_tokens  # noqa: F401

@@ -43,7 +43,7 @@ def _day(name: str, default: date) -> date:
         raise DomainError("Ngày phải theo dạng YYYY-MM-DD.", field=name) from None
 
 
-def _period() -> tuple[date, date]:
+def period() -> tuple[date, date]:
     """The period in the URL; by default the year so far up to the last closed month."""
     today = clock.now().astimezone(timing.zone()).date()
     last_closed = today.replace(day=1) - timedelta(days=1)
@@ -71,11 +71,11 @@ def _scope_roots(user) -> list[int] | None:
                or_(PositionHolding.ends_at.is_(None), PositionHolding.ends_at > now)).distinct()))
 
 
-def _staff_query() -> ReportQuery:
-    """The report asked for in the URL, limited to what the signed-in officer may see."""
-    first, last = _period()
+def staff_query(user=None) -> ReportQuery:
+    """The report asked for in the URL, limited to what the officer (default: signed in) may see."""
+    first, last = period()
     agency = _agency_by_key(request.args.get("co_quan"))
-    roots = _scope_roots(current_user)
+    roots = _scope_roots(user or current_user)
     if roots is not None:
         if not roots:
             raise Forbidden("Bạn không giữ chức danh nào ở cơ quan để xem thống kê.")
@@ -113,7 +113,7 @@ def _visible_agencies(roots: list[int] | None) -> list[Agency]:
 @bp.get("/thong-ke")
 def public():
     """On-time rates per agency and per procedure, open to everyone."""
-    first, last = _period()
+    first, last = period()
     by_agency = build_report(ReportQuery(first=first, last=last, group_by="agency"))
     by_procedure = build_report(ReportQuery(first=first, last=last, group_by="procedure"))
     return render_template("statistics/public.html", first=first, last=last,
@@ -124,7 +124,7 @@ def public():
 @staff_required
 def dashboard():
     """The leader's dashboard: the periodic report with charts; every number drills down."""
-    query = _staff_query()
+    query = staff_query()
     report = build_report(query)
     return render_template(
         "statistics/dashboard.html", report=report, query=query, args=_filters_args(query),
@@ -136,7 +136,7 @@ def dashboard():
 @staff_required
 def drilldown():
     """The dossiers behind one number of the dashboard."""
-    query = _staff_query()
+    query = staff_query()
     cell = request.args.get("o", "")
     key = request.args.get("dong") or None
     facts = dossiers_behind(query, cell, key, limit=DEFAULT_LIMIT + 1)
@@ -150,7 +150,7 @@ def drilldown():
 @staff_required
 def download(fmt: str):
     """The dashboard's report as XLSX (periodic-report layout) or CSV."""
-    query = _staff_query()
+    query = staff_query()
     report = build_report(query)
     name = f"bao-cao-{query.first:%Y%m%d}-{query.last:%Y%m%d}"
     if fmt == "xlsx":

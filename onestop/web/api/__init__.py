@@ -11,6 +11,7 @@ from .spec import bp
 RESOURCES = [
     "onestop.web.api.meta",
     "onestop.web.api.tokens",
+    "onestop.web.api.statistics",
     "onestop.web.api.citizen",
     "onestop.web.api.admin",
     "onestop.web.api.officer",
