@@ -7,12 +7,15 @@ from onestop.domain.procedures.publish import WORKFLOWS_DIR
 from tests.browser.conftest import login
 
 BASE = (WORKFLOWS_DIR / "1.001055-to-chuc-cuoc-le-ngoai-co-so-ton-giao.yaml").read_text(
-    encoding="utf-8")
+    encoding="utf-8"
+)
 CODE = "1.999901"
 NAME = "Thủ tục thử nghiệm công bố từ trang quản trị"
-VALID = (BASE.replace('code: "1.001055"', f'code: "{CODE}"')
-         .replace("name: Đề nghị tổ chức cuộc lễ ngoài cơ sở tôn giáo, địa điểm hợp pháp đã đăng "
-                  "ký có quy mô tổ chức ở một tỉnh", f"name: {NAME}"))
+VALID = BASE.replace('code: "1.001055"', f'code: "{CODE}"').replace(
+    "name: Đề nghị tổ chức cuộc lễ ngoài cơ sở tôn giáo, địa điểm hợp pháp đã đăng "
+    "ký có quy mô tổ chức ở một tỉnh",
+    f"name: {NAME}",
+)
 INVALID = VALID.replace("actions: {submit: decide,", "actions: {submit: thamdinh_lai,")
 
 

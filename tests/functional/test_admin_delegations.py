@@ -20,25 +20,37 @@ NOW = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
 @pytest.fixture
 def admin_client(client, demo_org, login_as, frozen_clock):
     frozen_clock(NOW)
-    add_procedure(db, JOB_SCHEME, "Tổ chức - Biên chế", "chairman", ["UBND-TINH"],
-                  authority_agency=demo_org.agency("UBND-TINH"), collective=True)
+    add_procedure(
+        db,
+        JOB_SCHEME,
+        "Tổ chức - Biên chế",
+        "chairman",
+        ["UBND-TINH"],
+        authority_agency=demo_org.agency("UBND-TINH"),
+        collective=True,
+    )
     db.session.commit()
     login_as("admin")
     return client
 
 
 def _form(demo_org, **overrides):
-    form = {"kind": "TUQ",
-            "delegator_position_id": str(demo_org.position("UBND-TINH", "chairman").id),
-            "delegate_position_id": str(demo_org.position("SNV", "director").id),
-            "procedure_codes": JOB_SCHEME, "basis_number": "12/QĐ-UBND",
-            "basis_date": "2026-12-01", "valid_from": "2026-12-01", "valid_to": "2027-12-31"}
+    form = {
+        "kind": "TUQ",
+        "delegator_position_id": str(demo_org.position("UBND-TINH", "chairman").id),
+        "delegate_position_id": str(demo_org.position("SNV", "director").id),
+        "procedure_codes": JOB_SCHEME,
+        "basis_number": "12/QĐ-UBND",
+        "basis_date": "2026-12-01",
+        "valid_from": "2026-12-01",
+        "valid_to": "2027-12-31",
+    }
     form.update(overrides)
     return form
 
 
 def test_create_with_field_message_then_revoke(admin_client, demo_org):
-    """Does a bad delegation come back with the message by its field, a good one save, revoke work?"""
+    """Is a bad delegation refused by field, a good one saved, and can it be revoked?"""
     response = admin_client.post("/quan-tri/uy-quyen/moi", data=_form(demo_org, valid_to=""))
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -50,19 +62,22 @@ def test_create_with_field_message_then_revoke(admin_client, demo_org):
     assert 'data-state="in_force"' in page and "12/QĐ-UBND" in page
     response = admin_client.post(f"/quan-tri/uy-quyen/{delegation.id}/thu-hoi", data={"reason": ""})
     assert response.status_code == 400 and 'id="e-reason"' in response.get_data(as_text=True)
-    response = admin_client.post(f"/quan-tri/uy-quyen/{delegation.id}/thu-hoi",
-                                 data={"reason": "Đã kiện toàn chức danh"})
+    response = admin_client.post(
+        f"/quan-tri/uy-quyen/{delegation.id}/thu-hoi", data={"reason": "Đã kiện toàn chức danh"}
+    )
     assert response.status_code == 302 and delegation.revoked_at is not None
     listing = admin_client.get("/quan-tri/uy-quyen?trang_thai=revoked").get_data(as_text=True)
     assert 'data-state="revoked"' in listing
     assert 'data-state="in_force"' not in admin_client.get(
-        "/quan-tri/uy-quyen?trang_thai=in_force").get_data(as_text=True)
+        "/quan-tri/uy-quyen?trang_thai=in_force"
+    ).get_data(as_text=True)
 
 
 def test_neither_delegate_chosen_marks_both_fields(admin_client, demo_org):
     """Is a form with no delegate refused with the message next to both delegate choices?"""
-    response = admin_client.post("/quan-tri/uy-quyen/moi",
-                                 data=_form(demo_org, delegate_position_id=""))
+    response = admin_client.post(
+        "/quan-tri/uy-quyen/moi", data=_form(demo_org, delegate_position_id="")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="e-delegate_position_id"' in html and 'id="e-delegate_user_id"' in html
@@ -70,10 +85,15 @@ def test_neither_delegate_chosen_marks_both_fields(admin_client, demo_org):
 
 def test_substitution_form(admin_client, demo_org):
     """Can an administrator appoint a substitute, and is a missing reason refused by field?"""
-    form = {"position_id": str(demo_org.position("SNV", "director").id),
-            "substitute_user_id": str(demo_org.user("phogiamdoc.snv").id),
-            "reason": "", "basis_number": "5/QĐ-SNV", "basis_date": "2026-12-01",
-            "valid_from": "2026-12-03", "valid_to": "2026-12-10"}
+    form = {
+        "position_id": str(demo_org.position("SNV", "director").id),
+        "substitute_user_id": str(demo_org.user("phogiamdoc.snv").id),
+        "reason": "",
+        "basis_number": "5/QĐ-SNV",
+        "basis_date": "2026-12-01",
+        "valid_from": "2026-12-03",
+        "valid_to": "2026-12-10",
+    }
     response = admin_client.post("/quan-tri/thay-the/moi", data=form)
     assert response.status_code == 400 and 'id="e-reason"' in response.get_data(as_text=True)
     response = admin_client.post("/quan-tri/thay-the/moi", data={**form, "reason": "Đi công tác"})
@@ -83,10 +103,16 @@ def test_substitution_form(admin_client, demo_org):
 
 def test_api_create_list_revoke(admin_client, demo_org):
     """Does the API create, list by state and revoke a delegation, with field errors in JSON?"""
-    body = {"kind": "TUQ", "delegator_position_id": demo_org.position("UBND-TINH", "chairman").id,
-            "delegate_position_id": demo_org.position("SNV", "director").id,
-            "procedure_codes": [JOB_SCHEME], "basis_number": "12/QĐ-UBND",
-            "basis_date": "2026-12-01", "valid_from": "2026-12-01", "valid_to": "2027-12-31"}
+    body = {
+        "kind": "TUQ",
+        "delegator_position_id": demo_org.position("UBND-TINH", "chairman").id,
+        "delegate_position_id": demo_org.position("SNV", "director").id,
+        "procedure_codes": [JOB_SCHEME],
+        "basis_number": "12/QĐ-UBND",
+        "basis_date": "2026-12-01",
+        "valid_from": "2026-12-01",
+        "valid_to": "2027-12-31",
+    }
     bad = admin_client.post("/api/v1/delegations", json={**body, "valid_to": None})
     assert bad.status_code == 400 and "valid_to" in bad.get_json()["errors"]
     created = admin_client.post("/api/v1/delegations", json=body)
@@ -94,7 +120,8 @@ def test_api_create_list_revoke(admin_client, demo_org):
     data = created.get_json()
     assert data["state"] == "in_force" and data["fields"] == []
     assert [d["id"] for d in admin_client.get("/api/v1/delegations?state=in_force").get_json()] == [
-        data["id"]]
+        data["id"]
+    ]
     revoked = admin_client.post(f"/api/v1/delegations/{data['id']}/revoke", json={"reason": "Hết"})
     assert revoked.status_code == 200 and revoked.get_json()["state"] == "revoked"
     again = admin_client.post(f"/api/v1/delegations/{data['id']}/revoke", json={"reason": "Hết"})

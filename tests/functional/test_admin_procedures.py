@@ -1,4 +1,4 @@
-"""Procedure and workflow admin pages: versions with dossier counts, the editor, publish, the diagram."""
+"""Procedure admin pages: versions with dossier counts, the editor, publish, the diagram."""
 
 from __future__ import annotations
 
@@ -18,9 +18,15 @@ def admin_client(client, demo_org, login_as):
     publish_paths([FILE])
     procedure = db.session.query(Procedure).filter_by(code=CODE).one()
     citizen = demo_org.user("001090001234")
-    db.session.add(Dossier(procedure_version_id=procedure.current_version_id,
-                           applicant_id=citizen.id, applicant_name=citizen.full_name,
-                           receiving_agency_id=demo_org.agency("UBND-TINH").id, channel="online"))
+    db.session.add(
+        Dossier(
+            procedure_version_id=procedure.current_version_id,
+            applicant_id=citizen.id,
+            applicant_name=citizen.full_name,
+            receiving_agency_id=demo_org.agency("UBND-TINH").id,
+            channel="online",
+        )
+    )
     db.session.commit()
     login_as("admin")
     return client
@@ -43,10 +49,12 @@ def test_detail_has_the_svg_diagram(admin_client):
 
 def test_invalid_workflow_shows_problems_and_publishes_nothing(admin_client):
     """Is an invalid definition refused with messages that name the key path?"""
-    source = FILE.read_text(encoding="utf-8").replace("actions: {submit: decide,",
-                                                      "actions: {submit: nowhere,")
-    response = admin_client.post("/quan-tri/quy-trinh", data={"source": source,
-                                                              "intent": "publish"})
+    source = FILE.read_text(encoding="utf-8").replace(
+        "actions: {submit: decide,", "actions: {submit: nowhere,"
+    )
+    response = admin_client.post(
+        "/quan-tri/quy-trinh", data={"source": source, "intent": "publish"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="problems"' in html and "nowhere" in html and "steps[1]" in html
@@ -61,11 +69,17 @@ def test_yaml_syntax_error_names_the_line(admin_client):
 
 def test_validate_previews_then_publish_makes_a_version_only_on_change(admin_client):
     """Does check preview the diagram, publish add v2, and publishing again the same add nothing?"""
-    source = FILE.read_text(encoding="utf-8").replace("name: Trả kết quả,", "name: Trả kết quả cho tổ chức,")
-    preview = admin_client.post("/quan-tri/quy-trinh", data={"source": source, "intent": "validate"})
+    source = FILE.read_text(encoding="utf-8").replace(
+        "name: Trả kết quả,", "name: Trả kết quả cho tổ chức,"
+    )
+    preview = admin_client.post(
+        "/quan-tri/quy-trinh", data={"source": source, "intent": "validate"}
+    )
     assert preview.status_code == 200 and 'id="valid"' in preview.get_data(as_text=True)
     assert len(db.session.query(Procedure).filter_by(code=CODE).one().versions) == 1
-    response = admin_client.post("/quan-tri/quy-trinh", data={"source": source, "intent": "publish"})
+    response = admin_client.post(
+        "/quan-tri/quy-trinh", data={"source": source, "intent": "publish"}
+    )
     assert response.status_code == 302
     procedure = db.session.query(Procedure).filter_by(code=CODE).one()
     assert [v.number for v in procedure.versions] == [1, 2]

@@ -1,4 +1,4 @@
-"""Import people from a CSV file: every good row becomes an account (and a holding), every bad row is reported."""
+"""Import people from CSV: each good row an account (and a holding), each bad row reported."""
 
 from __future__ import annotations
 
@@ -17,8 +17,17 @@ from .models import Agency, Position
 from .operations import assign_position, create_person, require_admin
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-COLUMNS = ("username", "full_name", "kind", "email", "phone", "id_number", "agency", "position",
-           "starts_on")
+COLUMNS = (
+    "username",
+    "full_name",
+    "kind",
+    "email",
+    "phone",
+    "id_number",
+    "agency",
+    "position",
+    "starts_on",
+)
 REQUIRED_COLUMNS = ("username", "full_name", "kind")
 MAX_ROWS = 5000
 
@@ -61,8 +70,9 @@ def _start(raw: str | None) -> datetime:
         try:
             day = datetime.strptime(raw.strip(), "%d/%m/%Y").date()
         except ValueError:
-            raise DomainError("Ngày bắt đầu phải theo dạng dd/mm/yyyy hoặc yyyy-mm-dd.",
-                              field="starts_on") from None
+            raise DomainError(
+                "Ngày bắt đầu phải theo dạng dd/mm/yyyy hoặc yyyy-mm-dd.", field="starts_on"
+            ) from None
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
 
 
@@ -70,16 +80,21 @@ def _position(agency_key: str | None, position_key: str | None) -> Position | No
     if not agency_key and not position_key:
         return None
     if not (agency_key and position_key):
-        raise DomainError("Nhập cả mã cơ quan và mã chức danh, hoặc bỏ trống cả hai.",
-                          field="position")
+        raise DomainError(
+            "Nhập cả mã cơ quan và mã chức danh, hoặc bỏ trống cả hai.", field="position"
+        )
     agency = db.session.scalar(select(Agency).where(Agency.key == agency_key.strip()))
     if agency is None:
         raise DomainError(f"Không có cơ quan mã {agency_key}.", field="agency")
-    position = db.session.scalar(select(Position).where(Position.agency_id == agency.id,
-                                                        Position.key == position_key.strip()))
+    position = db.session.scalar(
+        select(Position).where(
+            Position.agency_id == agency.id, Position.key == position_key.strip()
+        )
+    )
     if position is None:
-        raise DomainError(f"{agency.display_name} không có chức danh mã {position_key}.",
-                          field="position")
+        raise DomainError(
+            f"{agency.display_name} không có chức danh mã {position_key}.", field="position"
+        )
     return position
 
 
@@ -100,20 +115,26 @@ def import_people(actor, data: bytes | str) -> ImportReport:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise DomainError(f"Thiếu cột: {', '.join(missing)}. Các cột: {', '.join(COLUMNS)}.",
-                          field="file")
+        raise DomainError(
+            f"Thiếu cột: {', '.join(missing)}. Các cột: {', '.join(COLUMNS)}.", field="file"
+        )
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        raise DomainError(f"Cột không dùng được: {', '.join(unknown)}. Các cột: "
-                          f"{', '.join(COLUMNS)}.", field="file")
+        raise DomainError(
+            f"Cột không dùng được: {', '.join(unknown)}. Các cột: {', '.join(COLUMNS)}.",
+            field="file",
+        )
     reader.fieldnames = header
     report = ImportReport()
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise DomainError(f"Mỗi lần nhập tối đa {MAX_ROWS} dòng.", field="file")
         if None in row:
-            report.rejected.append(RejectedRow(number, row.get("username") or "", None,
-                                               "Dòng có nhiều cột hơn tiêu đề."))
+            report.rejected.append(
+                RejectedRow(
+                    number, row.get("username") or "", None, "Dòng có nhiều cột hơn tiêu đề."
+                )
+            )
             continue
         savepoint = db.session.begin_nested()
         try:
@@ -121,6 +142,7 @@ def import_people(actor, data: bytes | str) -> ImportReport:
             savepoint.commit()
         except DomainError as exc:
             savepoint.rollback()
-            report.rejected.append(RejectedRow(number, (row.get("username") or "").strip(),
-                                               exc.field, exc.message))
+            report.rejected.append(
+                RejectedRow(number, (row.get("username") or "").strip(), exc.field, exc.message)
+            )
     return report

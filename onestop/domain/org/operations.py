@@ -1,4 +1,4 @@
-"""Administer the org tree and its people: validated, audited with before/after, flushed, never committed."""
+"""Administer the org tree and its people: validated, audited with before/after, flushed."""
 
 from __future__ import annotations
 
@@ -22,8 +22,17 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-]{8,20}$")
 ID_NUMBER_PATTERN = re.compile(r"^[0-9]{9}([0-9]{3})?$")
 
-AGENCY_FIELDS = ("key", "eid", "name", "short_name", "level", "collective", "parent_id", "address",
-                 "active")
+AGENCY_FIELDS = (
+    "key",
+    "eid",
+    "name",
+    "short_name",
+    "level",
+    "collective",
+    "parent_id",
+    "address",
+    "active",
+)
 UNIT_FIELDS = ("key", "name", "one_stop", "active")
 POSITION_FIELDS = ("key", "title", "role", "unit_id", "active")
 USER_FIELDS = ("username", "kind", "full_name", "email", "phone", "id_number", "address", "active")
@@ -41,8 +50,13 @@ def _snapshot(obj, names) -> dict:
 
 def _audit(action: str, subject: str, actor, before: dict | None, after: dict) -> None:
     changed = {k: v for k, v in after.items() if before is None or before.get(k) != v}
-    record(action, subject, actor=actor, before=before and {k: before[k] for k in changed},
-           after=changed)
+    record(
+        action,
+        subject,
+        actor=actor,
+        before=before and {k: before[k] for k in changed},
+        after=changed,
+    )
 
 
 def _text(value, field: str, label: str, *, required: bool = True, max_length: int = 255):
@@ -59,8 +73,9 @@ def _text(value, field: str, label: str, *, required: bool = True, max_length: i
 def _key(value, field: str = "key") -> str:
     key = _text(value, field, "mã")
     if not KEY_PATTERN.match(key):
-        raise DomainError("Mã chỉ gồm chữ không dấu, số, dấu gạch và dấu chấm (tối đa 40 ký tự).",
-                          field=field)
+        raise DomainError(
+            "Mã chỉ gồm chữ không dấu, số, dấu gạch và dấu chấm (tối đa 40 ký tự).", field=field
+        )
     return key
 
 
@@ -77,15 +92,18 @@ def _agency_values(values: dict, agency: Agency | None) -> dict:
     key = _key(values.get("key"))
     eid = _text(values.get("eid"), "eid", "mã định danh điện tử", max_length=40)
     if not EID_PATTERN.match(eid):
-        raise DomainError("Mã định danh điện tử có dạng H99 hoặc H99.10.01 (QĐ 20/2020/QĐ-TTg).",
-                          field="eid")
+        raise DomainError(
+            "Mã định danh điện tử có dạng H99 hoặc H99.10.01 (QĐ 20/2020/QĐ-TTg).", field="eid"
+        )
     level = values.get("level")
     if level not in AGENCY_LEVELS:
         raise DomainError(f"Cấp phải là một trong {', '.join(AGENCY_LEVELS)}.", field="level")
     parent = values.get("parent")
     if parent is not None and agency is not None and _is_descendant(parent, agency):
-        raise DomainError("Cơ quan cấp trên không thể là chính nó hoặc cơ quan cấp dưới của nó.",
-                          field="parent_id")
+        raise DomainError(
+            "Cơ quan cấp trên không thể là chính nó hoặc cơ quan cấp dưới của nó.",
+            field="parent_id",
+        )
     if parent is None and level != "province":
         raise DomainError("Chỉ cơ quan cấp tỉnh mới không có cơ quan cấp trên.", field="parent_id")
     for name, value, label in (("key", key, "Mã"), ("eid", eid, "Mã định danh")):
@@ -93,12 +111,17 @@ def _agency_values(values: dict, agency: Agency | None) -> dict:
         if other is not None and other is not agency:
             raise Conflict(f"{label} {value} đã được dùng cho {other.name}.", field=name)
     return {
-        "key": key, "eid": eid, "level": level, "parent_id": parent.id if parent else None,
+        "key": key,
+        "eid": eid,
+        "level": level,
+        "parent_id": parent.id if parent else None,
         "name": _text(values.get("name"), "name", "tên cơ quan"),
-        "short_name": _text(values.get("short_name"), "short_name", "tên ngắn", required=False,
-                            max_length=120),
-        "collective": _text(values.get("collective"), "collective", "tập thể", required=False,
-                            max_length=120),
+        "short_name": _text(
+            values.get("short_name"), "short_name", "tên ngắn", required=False, max_length=120
+        ),
+        "collective": _text(
+            values.get("collective"), "collective", "tập thể", required=False, max_length=120
+        ),
         "address": _text(values.get("address"), "address", "địa chỉ", required=False),
         "active": bool(values.get("active", True)),
     }
@@ -132,9 +155,12 @@ def _unit_values(agency: Agency, values: dict, unit: Unit | None) -> dict:
     other = db.session.scalar(select(Unit).where(Unit.agency_id == agency.id, Unit.key == key))
     if other is not None and other is not unit:
         raise Conflict(f"{agency.display_name} đã có đơn vị mã {key}.", field="key")
-    return {"key": key, "name": _text(values.get("name"), "name", "tên đơn vị"),
-            "one_stop": bool(values.get("one_stop", False)),
-            "active": bool(values.get("active", True))}
+    return {
+        "key": key,
+        "name": _text(values.get("name"), "name", "tên đơn vị"),
+        "one_stop": bool(values.get("one_stop", False)),
+        "active": bool(values.get("active", True)),
+    }
 
 
 def create_unit(actor, agency: Agency, **values) -> Unit:
@@ -162,8 +188,9 @@ def update_unit(actor, unit: Unit, **values) -> Unit:
 
 def _position_values(agency: Agency, values: dict, position: Position | None) -> dict:
     key = _key(values.get("key"))
-    other = db.session.scalar(select(Position).where(Position.agency_id == agency.id,
-                                                     Position.key == key))
+    other = db.session.scalar(
+        select(Position).where(Position.agency_id == agency.id, Position.key == key)
+    )
     if other is not None and other is not position:
         raise Conflict(f"{agency.display_name} đã có chức danh mã {key}.", field="key")
     role = values.get("role")
@@ -174,9 +201,13 @@ def _position_values(agency: Agency, values: dict, position: Position | None) ->
         unit = db.session.get(Unit, unit_id)
         if unit is None or unit.agency_id != agency.id:
             raise DomainError("Đơn vị phải thuộc cùng cơ quan với chức danh.", field="unit_id")
-    return {"key": key, "title": _text(values.get("title"), "title", "tên chức danh",
-                                       max_length=160),
-            "role": role, "unit_id": unit_id, "active": bool(values.get("active", True))}
+    return {
+        "key": key,
+        "title": _text(values.get("title"), "title", "tên chức danh", max_length=160),
+        "role": role,
+        "unit_id": unit_id,
+        "active": bool(values.get("active", True)),
+    }
 
 
 def create_position(actor, agency: Agency, **values) -> Position:
@@ -186,8 +217,13 @@ def create_position(actor, agency: Agency, **values) -> Position:
     position = Position(agency_id=agency.id, **clean)
     db.session.add(position)
     db.session.flush()
-    _audit("org:position:create", f"position:{position.id}", actor, None,
-           {"agency_id": agency.id, **clean})
+    _audit(
+        "org:position:create",
+        f"position:{position.id}",
+        actor,
+        None,
+        {"agency_id": agency.id, **clean},
+    )
     return position
 
 
@@ -206,31 +242,40 @@ def update_position(actor, position: Position, **values) -> Position:
 def _user_values(values: dict, user: User | None) -> dict:
     username = _text(values.get("username"), "username", "tên đăng nhập", max_length=80).lower()
     if not USERNAME_PATTERN.match(username):
-        raise DomainError("Tên đăng nhập gồm 3-80 chữ thường không dấu, số, dấu chấm, gạch.",
-                          field="username")
+        raise DomainError(
+            "Tên đăng nhập gồm 3-80 chữ thường không dấu, số, dấu chấm, gạch.", field="username"
+        )
     other = db.session.scalar(select(User).where(User.username == username))
     if other is not None and other is not user:
         raise Conflict(f"Tên đăng nhập {username} đã có người dùng.", field="username")
     kind = values.get("kind")
     if kind not in USER_KINDS:
-        raise DomainError(f"Loại tài khoản phải là một trong {', '.join(USER_KINDS)}.",
-                          field="kind")
+        raise DomainError(
+            f"Loại tài khoản phải là một trong {', '.join(USER_KINDS)}.", field="kind"
+        )
     email = _text(values.get("email"), "email", "thư điện tử", required=False, max_length=160)
     if email and not EMAIL_PATTERN.match(email):
         raise DomainError("Địa chỉ thư điện tử không hợp lệ.", field="email")
     phone = _text(values.get("phone"), "phone", "số điện thoại", required=False, max_length=20)
     if phone and not PHONE_PATTERN.match(phone):
         raise DomainError("Số điện thoại chỉ gồm chữ số (8-20 ký tự).", field="phone")
-    id_number = _text(values.get("id_number"), "id_number", "số định danh", required=False,
-                      max_length=20)
+    id_number = _text(
+        values.get("id_number"), "id_number", "số định danh", required=False, max_length=20
+    )
     if id_number and not ID_NUMBER_PATTERN.match(id_number):
-        raise DomainError("Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số).",
-                          field="id_number")
-    return {"username": username, "kind": kind,
-            "full_name": _text(values.get("full_name"), "full_name", "họ và tên", max_length=160),
-            "email": email, "phone": phone, "id_number": id_number,
-            "address": _text(values.get("address"), "address", "địa chỉ", required=False),
-            "active": bool(values.get("active", True))}
+        raise DomainError(
+            "Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số).", field="id_number"
+        )
+    return {
+        "username": username,
+        "kind": kind,
+        "full_name": _text(values.get("full_name"), "full_name", "họ và tên", max_length=160),
+        "email": email,
+        "phone": phone,
+        "id_number": id_number,
+        "address": _text(values.get("address"), "address", "địa chỉ", required=False),
+        "active": bool(values.get("active", True)),
+    }
 
 
 def _password_hash(password) -> str:
@@ -239,8 +284,9 @@ def _password_hash(password) -> str:
     return hash_password(password)
 
 
-def create_person(actor, *, password: str | None = None, without_password: bool = False,
-                  **values) -> User:
+def create_person(
+    actor, *, password: str | None = None, without_password: bool = False, **values
+) -> User:
     """Create a user account; audited as `org:user:create` (never the password).
 
     `without_password` creates an account that cannot log in until a password is set (imports).
@@ -273,13 +319,15 @@ def update_person(actor, user: User, *, password: str | None = None, **values) -
 
 
 def _overlapping(user: User, position: Position, starts_at, ends_at, ignore=None):
-    query = select(PositionHolding).where(PositionHolding.user_id == user.id,
-                                          PositionHolding.position_id == position.id)
+    query = select(PositionHolding).where(
+        PositionHolding.user_id == user.id, PositionHolding.position_id == position.id
+    )
     for holding in db.session.scalars(query):
         if holding is ignore:
             continue
         if (holding.ends_at is None or holding.ends_at > starts_at) and (
-                ends_at is None or ends_at > holding.starts_at):
+            ends_at is None or ends_at > holding.starts_at
+        ):
             return holding
     return None
 
@@ -292,8 +340,9 @@ def _aware(value, field: str, label: str):
     return value
 
 
-def assign_position(actor, user: User, position: Position, *, starts_at: datetime,
-                    ends_at: datetime | None = None) -> PositionHolding:
+def assign_position(
+    actor, user: User, position: Position, *, starts_at: datetime, ends_at: datetime | None = None
+) -> PositionHolding:
     """Let `user` hold `position` over a period; audited as `org:holding:create`."""
     require_admin(actor)
     if user.kind != "officer":
@@ -310,19 +359,32 @@ def assign_position(actor, user: User, position: Position, *, starts_at: datetim
         raise DomainError("Ngày kết thúc phải sau ngày bắt đầu.", field="ends_at")
     clash = _overlapping(user, position, starts_at, ends_at)
     if clash is not None:
-        raise Conflict("Người này đã giữ chức danh này trong một khoảng thời gian trùng.",
-                       field="starts_at")
-    holding = PositionHolding(user_id=user.id, position_id=position.id, starts_at=starts_at,
-                              ends_at=ends_at)
+        raise Conflict(
+            "Người này đã giữ chức danh này trong một khoảng thời gian trùng.", field="starts_at"
+        )
+    holding = PositionHolding(
+        user_id=user.id, position_id=position.id, starts_at=starts_at, ends_at=ends_at
+    )
     db.session.add(holding)
     db.session.flush()
-    _audit("org:holding:create", f"holding:{holding.id}", actor, None,
-           {"user_id": user.id, "position_id": position.id, "starts_at": starts_at,
-            "ends_at": ends_at})
+    _audit(
+        "org:holding:create",
+        f"holding:{holding.id}",
+        actor,
+        None,
+        {
+            "user_id": user.id,
+            "position_id": position.id,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+        },
+    )
     return holding
 
 
-def end_holding(actor, holding: PositionHolding, *, ends_at: datetime | None = None) -> PositionHolding:
+def end_holding(
+    actor, holding: PositionHolding, *, ends_at: datetime | None = None
+) -> PositionHolding:
     """End a holding at `ends_at` (default now); audited as `org:holding:end`."""
     require_admin(actor)
     ends_at = _aware(ends_at, "ends_at", "ngày kết thúc") or clock.now()

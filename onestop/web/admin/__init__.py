@@ -1,7 +1,7 @@
-"""Administration pages under /quan-tri: organisation, people, delegations, procedures, calendar, keys, audit.
+"""Administration under /quan-tri: org, people, delegations, procedures, calendar, keys, audit.
 
-SECTIONS is the admin menu: each feature module adds its entry with `section(...)`; the menu is shown
-on every admin page and each entry is also a card on the administrator's landing page.
+SECTIONS is the admin menu: each feature module adds its entry with `section(...)`; the menu is
+shown on every admin page and each entry is also a card on the administrator's landing page.
 """
 
 from __future__ import annotations

@@ -35,8 +35,10 @@ def _day_arg(name: str, label: str):
 
 def _filters() -> tuple[object, dict]:
     """The query of the URL's filters, and the filters as shown back in the form."""
-    args = {name: (request.args.get(name) or "").strip()[:80]
-            for name in ("action", "subject", "who", "dossier", "from", "to")}
+    args = {
+        name: (request.args.get(name) or "").strip()[:80]
+        for name in ("action", "subject", "who", "dossier", "from", "to")
+    }
     query = select(AuditEvent)
     if args["action"]:
         query = query.where(AuditEvent.action.startswith(args["action"]))
@@ -72,15 +74,35 @@ def audit():
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)).all()
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
-    positions = {p.id: p for p in db.session.scalars(select(Position).where(
-        Position.id.in_({e.principal_position_id for e in events if e.principal_position_id})))}
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
+    positions = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Position).where(
+                Position.id.in_(
+                    {e.principal_position_id for e in events if e.principal_position_id}
+                )
+            )
+        )
+    }
     report = verify_chain() if request.method == "POST" else None
     return render_template(
-        "admin/audit.html", events=events, users=users, positions=positions, args=args,
-        errors=errors, report=report, more=more, dumps=_dumps,
-        next_before=events[-1].id if more and events else None), 400 if errors else 200
+        "admin/audit.html",
+        events=events,
+        users=users,
+        positions=positions,
+        args=args,
+        errors=errors,
+        report=report,
+        more=more,
+        dumps=_dumps,
+        next_before=events[-1].id if more and events else None,
+    ), 400 if errors else 200
 
 
 def _dumps(data) -> str:

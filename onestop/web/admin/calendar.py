@@ -1,4 +1,4 @@
-"""The working calendar: days off and make-up days per year, agency hours; due-date moves previewed first."""
+"""The working calendar: days off, make-up days, agency hours; moved due dates previewed first."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ from onestop.infra import clock
 from . import bp, section
 from .forms import actor, day, errors_of, integer, text
 
-section("admin.calendar", "Lịch làm việc", "Ngày nghỉ lễ, ngày làm bù, giờ làm việc từng cơ quan; "
-        "xem trước hạn trả bị dời")
+section(
+    "admin.calendar",
+    "Lịch làm việc",
+    "Ngày nghỉ lễ, ngày làm bù, giờ làm việc từng cơ quan; xem trước hạn trả bị dời",
+)
 
 KIND_LABELS = {"holiday": "Ngày nghỉ", "makeup_workday": "Ngày làm việc bù"}
 WEEKDAYS = list(enumerate(operations.WEEKDAY_LABELS))
@@ -34,22 +37,34 @@ def _year() -> int:
 
 def _page(errors=None, preview=None, status=200):
     year = _year()
-    holidays = db.session.scalars(select(Holiday).where(
-        Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
-        .order_by(Holiday.day, Holiday.agency_id)).all()
-    hours = db.session.scalars(select(WorkingHoursOverride).order_by(
-        WorkingHoursOverride.agency_id, WorkingHoursOverride.weekday)).all()
+    holidays = db.session.scalars(
+        select(Holiday)
+        .where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+        .order_by(Holiday.day, Holiday.agency_id)
+    ).all()
+    hours = db.session.scalars(
+        select(WorkingHoursOverride).order_by(
+            WorkingHoursOverride.agency_id, WorkingHoursOverride.weekday
+        )
+    ).all()
     agencies = db.session.scalars(select(Agency).order_by(Agency.eid)).all()
     # With no day stored at all the calendar runs on the holiday library: show what it uses.
-    library = ([] if db.session.scalar(select(func.count(Holiday.id)))
-               else calendar_days(year))
+    library = [] if db.session.scalar(select(func.count(Holiday.id))) else calendar_days(year)
     return render_template(
-        "admin/calendar.html", year=year, holidays=holidays, hours=hours,
+        "admin/calendar.html",
+        year=year,
+        holidays=holidays,
+        hours=hours,
         agencies={a.id: a for a in agencies},
-        agency_options=[(a.id, a.name) for a in agencies], kinds=KIND_LABELS, weekdays=WEEKDAYS,
-        default_hours=DEFAULT_HOURS, errors=errors or {}, preview=preview,
+        agency_options=[(a.id, a.name) for a in agencies],
+        kinds=KIND_LABELS,
+        weekdays=WEEKDAYS,
+        default_hours=DEFAULT_HOURS,
+        errors=errors or {},
+        preview=preview,
         library=library,
-        values=request.form if request.method == "POST" else {}, seed_years=SEED_YEARS,
+        values=request.form if request.method == "POST" else {},
+        seed_years=SEED_YEARS,
     ), status
 
 
@@ -93,8 +108,9 @@ def calendar_day_add():
         kind = text("kind") or "holiday"
         if kind not in HOLIDAY_KINDS:
             raise DomainError("Chọn loại ngày.", field="kind")
-        _holiday, moved = operations.add_day(actor(), day("day", "ngày", required=True),
-                                             text("name") or "", kind, _agency_id())
+        _holiday, moved = operations.add_day(
+            actor(), day("day", "ngày", required=True), text("name") or "", kind, _agency_id()
+        )
         return moved
 
     return _change(f"Thêm ngày {request.form.get('day', '')}", apply)
@@ -102,8 +118,7 @@ def calendar_day_add():
 
 @bp.post("/lich/ngay/<int:holiday_id>/xoa")
 def calendar_day_remove(holiday_id: int):
-    return _change("Bỏ một ngày khỏi lịch",
-                   lambda: operations.remove_day(actor(), holiday_id))
+    return _change("Bỏ một ngày khỏi lịch", lambda: operations.remove_day(actor(), holiday_id))
 
 
 @bp.post("/lich/gio")
@@ -113,8 +128,9 @@ def calendar_hours_set():
         if agency_id is None:
             raise DomainError("Chọn cơ quan.", field="agency_id")
         weekday = integer("weekday", "thứ", required=True)
-        return operations.set_weekday_hours(actor(), agency_id, weekday,
-                                            request.form.get("hours") or "", text("note"))
+        return operations.set_weekday_hours(
+            actor(), agency_id, weekday, request.form.get("hours") or "", text("note")
+        )
 
     return _change("Đặt giờ làm việc riêng", apply)
 
@@ -125,8 +141,9 @@ def calendar_hours_clear():
         agency_id = _agency_id()
         if agency_id is None:
             raise DomainError("Chọn cơ quan.", field="agency_id")
-        return operations.clear_weekday_hours(actor(), agency_id,
-                                              integer("weekday", "thứ", required=True))
+        return operations.clear_weekday_hours(
+            actor(), agency_id, integer("weekday", "thứ", required=True)
+        )
 
     return _change("Trả giờ làm việc về giờ chung", apply)
 

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from onestop.domain import DomainError
-from onestop.domain.delegation.models import DELEGATION_KINDS, Delegation, Substitution
+from onestop.domain.delegation.models import Delegation, Substitution
 from onestop.domain.delegation.operations import (
     appoint_substitute,
     delegate_authority,
@@ -25,11 +25,18 @@ from onestop.web.helpers import format_date
 from . import bp, section
 from .forms import actor, day, errors_of, get_or_404, integer, row, text
 
-section("admin.delegations", "Ủy quyền, ký thay", "Ủy quyền (TUQ.), ký thay (KT.), thừa lệnh (TL.), "
-        "phân công người thay thế")
+section(
+    "admin.delegations",
+    "Ủy quyền, ký thay",
+    "Ủy quyền (TUQ.), ký thay (KT.), thừa lệnh (TL.), phân công người thay thế",
+)
 
-STATE_LABELS = {"in_force": "Đang hiệu lực", "scheduled": "Sắp có hiệu lực",
-                "expired": "Hết hiệu lực", "revoked": "Đã thu hồi"}
+STATE_LABELS = {
+    "in_force": "Đang hiệu lực",
+    "scheduled": "Sắp có hiệu lực",
+    "expired": "Hết hiệu lực",
+    "revoked": "Đã thu hồi",
+}
 KIND_LABELS = {"TUQ": "Ủy quyền (TUQ.)", "KT": "Ký thay (KT.)", "TL": "Thừa lệnh (TL.)"}
 
 
@@ -39,14 +46,16 @@ def split_list(raw: str | None) -> list[str]:
 
 
 def position_choices() -> list[tuple]:
-    positions = db.session.scalars(select(Position).where(Position.active.is_(True))
-                                   .order_by(Position.agency_id, Position.id)).all()
+    positions = db.session.scalars(
+        select(Position).where(Position.active.is_(True)).order_by(Position.agency_id, Position.id)
+    ).all()
     return [("", "—")] + [(p.id, f"{p.agency.display_name} · {p.title}") for p in positions]
 
 
 def officer_choices() -> list[tuple]:
-    officers = db.session.scalars(select(User).where(User.kind == "officer", User.active.is_(True))
-                                  .order_by(User.full_name)).all()
+    officers = db.session.scalars(
+        select(User).where(User.kind == "officer", User.active.is_(True)).order_by(User.full_name)
+    ).all()
     return [("", "—")] + [(u.id, f"{u.full_name} ({u.username})") for u in officers]
 
 
@@ -65,14 +74,24 @@ def delegations():
     now = clock.now()
     state = request.args.get("trang_thai")
     agency_id = request.args.get("co_quan", type=int)
-    found = list_delegations(now, agency_id=agency_id,
-                             states=(state,) if state in STATE_LABELS else None)
-    substitutions = db.session.scalars(select(Substitution).order_by(
-        Substitution.valid_from.desc()).limit(100)).all()
+    found = list_delegations(
+        now, agency_id=agency_id, states=(state,) if state in STATE_LABELS else None
+    )
+    substitutions = db.session.scalars(
+        select(Substitution).order_by(Substitution.valid_from.desc()).limit(100)
+    ).all()
     agencies = db.session.scalars(select(Agency).order_by(Agency.eid)).all()
-    return render_template("admin/delegations.html", delegations=found, now=now, state=state,
-                           states=STATE_LABELS, kinds=KIND_LABELS, substitutions=substitutions,
-                           agencies=agencies, agency_id=agency_id)
+    return render_template(
+        "admin/delegations.html",
+        delegations=found,
+        now=now,
+        state=state,
+        states=STATE_LABELS,
+        kinds=KIND_LABELS,
+        substitutions=substitutions,
+        agencies=agencies,
+        agency_id=agency_id,
+    )
 
 
 def _delegation_values() -> dict:
@@ -80,11 +99,15 @@ def _delegation_values() -> dict:
     delegate_user_id = integer("delegate_user_id", "người nhận ủy quyền")
     return {
         "kind": text("kind"),
-        "delegator_position": row(Position, integer("delegator_position_id", "chức danh ủy quyền",
-                                                    required=True),
-                                  "delegator_position_id", "chức danh ủy quyền"),
+        "delegator_position": row(
+            Position,
+            integer("delegator_position_id", "chức danh ủy quyền", required=True),
+            "delegator_position_id",
+            "chức danh ủy quyền",
+        ),
         "delegate_position": db.session.get(Position, delegate_position_id)
-        if delegate_position_id else None,
+        if delegate_position_id
+        else None,
         "delegate_user": db.session.get(User, delegate_user_id) if delegate_user_id else None,
         "procedure_codes": split_list(request.form.get("procedure_codes")),
         "fields": split_list(request.form.get("fields")),
@@ -99,9 +122,14 @@ def _delegation_values() -> dict:
 
 
 def _delegation_page(values, errors, status=200):
-    return render_template("admin/delegation_form.html", values=values, errors=errors,
-                           kinds=list(KIND_LABELS.items()), positions=position_choices(),
-                           officers=officer_choices()), status
+    return render_template(
+        "admin/delegation_form.html",
+        values=values,
+        errors=errors,
+        kinds=list(KIND_LABELS.items()),
+        positions=position_choices(),
+        officers=officer_choices(),
+    ), status
 
 
 @bp.route("/uy-quyen/moi", methods=["GET", "POST"])
@@ -123,9 +151,15 @@ def delegation_new():
 @bp.get("/uy-quyen/<int:delegation_id>")
 def delegation_detail(delegation_id: int, errors=None, status=200):
     delegation = get_or_404(Delegation, delegation_id)
-    return render_template("admin/delegation_detail.html", delegation=delegation,
-                           history=delegation_history(delegation), now=clock.now(),
-                           states=STATE_LABELS, kinds=KIND_LABELS, errors=errors or {}), status
+    return render_template(
+        "admin/delegation_detail.html",
+        delegation=delegation,
+        history=delegation_history(delegation),
+        now=clock.now(),
+        states=STATE_LABELS,
+        kinds=KIND_LABELS,
+        errors=errors or {},
+    ), status
 
 
 @bp.post("/uy-quyen/<int:delegation_id>/thu-hoi")
@@ -141,8 +175,13 @@ def delegation_revoke(delegation_id: int):
 
 
 def _substitution_page(values, errors, status=200):
-    return render_template("admin/substitution_form.html", values=values, errors=errors,
-                           positions=position_choices(), officers=officer_choices()), status
+    return render_template(
+        "admin/substitution_form.html",
+        values=values,
+        errors=errors,
+        positions=position_choices(),
+        officers=officer_choices(),
+    ), status
 
 
 @bp.route("/thay-the/moi", methods=["GET", "POST"])
@@ -153,14 +192,25 @@ def substitution_new():
         valid_to = day("valid_to", "ngày hết hiệu lực")
         appoint_substitute(
             actor(),
-            position=row(Position, integer("position_id", "chức danh", required=True),
-                         "position_id", "chức danh"),
-            substitute=row(User, integer("substitute_user_id", "người thay thế", required=True),
-                           "substitute_user_id", "người thay thế"),
-            reason=request.form.get("reason") or "", basis_type=text("basis_type") or "Quyết định",
+            position=row(
+                Position,
+                integer("position_id", "chức danh", required=True),
+                "position_id",
+                "chức danh",
+            ),
+            substitute=row(
+                User,
+                integer("substitute_user_id", "người thay thế", required=True),
+                "substitute_user_id",
+                "người thay thế",
+            ),
+            reason=request.form.get("reason") or "",
+            basis_type=text("basis_type") or "Quyết định",
             basis_number=text("basis_number"),
             basis_date=day("basis_date", "ngày ban hành văn bản căn cứ"),
-            valid_from=day("valid_from", "ngày bắt đầu"), valid_to=valid_to)
+            valid_from=day("valid_from", "ngày bắt đầu"),
+            valid_to=valid_to,
+        )
     except DomainError as exc:
         return _substitution_page(request.form, errors_of(exc), 400)
     db.session.commit()

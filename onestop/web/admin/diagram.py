@@ -1,4 +1,4 @@
-"""A server-rendered SVG of a workflow: one row a step, parallel branches side by side, budgets shown."""
+"""A server-rendered SVG of a workflow: a row per step, parallel branches side by side."""
 
 from __future__ import annotations
 
@@ -45,22 +45,26 @@ def _box(x: int, y: int, holder: dict, definition: dict, css: str) -> list[str]:
         f'<g class="wf-step {css}" data-step="{escape(holder["id"])}">',
         f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="#fff" '
         f'stroke="{"#b71c1c" if holder.get("authority") else "#1f3a68"}" stroke-width="1.5"/>',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="{x + 8}" y="{y + 18}" font-size="12" font-weight="bold">'
-        f'{escape(_clip(title, 30))}</text>',
+        f"{escape(_clip(title, 30))}</text>",
         f'<text x="{x + 8}" y="{y + 35}" font-size="11" fill="#555">'
-        f'{escape(_clip(_where(holder, definition), 40))}</text>',
+        f"{escape(_clip(_where(holder, definition), 40))}</text>",
         f'<text x="{x + 8}" y="{y + 52}" font-size="11" fill="#1f3a68">'
-        f'{escape(holder["id"])} · {escape(budget_text(holder.get("budget_minutes", 0)))}</text>',
+        f"{escape(holder['id'])} · {escape(budget_text(holder.get('budget_minutes', 0)))}</text>",
         f'<text x="{x + 8}" y="{y + 69}" font-size="10" fill="#777">'
-        f'{escape(_routes(holder))}</text>',
+        f"{escape(_routes(holder))}</text>",
         "</g>",
     ]
 
 
 def _connect(outs: list[int], ins: list[int], top: int, bottom: int) -> list[str]:
-    return [f'<line x1="{x1}" y1="{top}" x2="{x2}" y2="{bottom}" stroke="#1f3a68" '
-            f'marker-end="url(#wf-arrow)"/>' for x1 in outs for x2 in ins]
+    return [
+        f'<line x1="{x1}" y1="{top}" x2="{x2}" y2="{bottom}" stroke="#1f3a68" '
+        f'marker-end="url(#wf-arrow)"/>'
+        for x1 in outs
+        for x2 in ins
+    ]
 
 
 def workflow_svg(definition: dict) -> Markup:
@@ -71,15 +75,19 @@ def workflow_svg(definition: dict) -> Markup:
     width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X + note
     height = MARGIN * 2 + len(steps) * (BOX_H + GAP_Y) + 20
     total = sum(s.get("budget_minutes", 0) for s in steps)
-    label = (f"Quy trình {definition.get('code', '')}: {len(steps)} bước, tổng thời gian "
-             f"{budget_text(total)} / luật định {budget_text(definition.get('legal_minutes', 0))}")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="workflow-diagram" role="img" '
-           f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'aria-label="{escape(label)}">',
-           '<defs><marker id="wf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-           'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a68"/>'
-           '</marker></defs>',
-           f'<text x="{MARGIN}" y="{MARGIN}" font-size="12" fill="#333">{escape(label)}</text>']
+    label = (
+        f"Quy trình {definition.get('code', '')}: {len(steps)} bước, tổng thời gian "
+        f"{budget_text(total)} / luật định {budget_text(definition.get('legal_minutes', 0))}"
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="workflow-diagram" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-label="{escape(label)}">',
+        '<defs><marker id="wf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a68"/>'
+        "</marker></defs>",
+        f'<text x="{MARGIN}" y="{MARGIN}" font-size="12" fill="#333">{escape(label)}</text>',
+    ]
     centre = (width - note) // 2
     outs: list[int] = []
     for index, step in enumerate(steps):
@@ -91,19 +99,29 @@ def workflow_svg(definition: dict) -> Markup:
             ins = [left + b * (BOX_W + GAP_X) + BOX_W // 2 for b in range(len(branches))]
             out.extend(_connect(outs, ins, y - GAP_Y, y))
             for b_index, branch in enumerate(branches):
-                out.extend(_box(left + b_index * (BOX_W + GAP_X), y, branch, definition,
-                                "wf-branch"))
+                out.extend(
+                    _box(left + b_index * (BOX_W + GAP_X), y, branch, definition, "wf-branch")
+                )
             join = "tất cả" if step.get("join", "all") == "all" else str(step.get("join"))
-            out.append(f'<g class="wf-lane" data-step="{escape(step["id"])}">'
-                       f'<text x="{left + span + 10}" y="{y + 30}" font-size="11" fill="#b26a00">'
-                       f'{escape(_clip(step.get("name") or step["id"], 40))}</text>'
-                       f'<text x="{left + span + 10}" y="{y + 46}" font-size="11" fill="#b26a00">'
-                       f'song song · hội tụ: {escape(join)}</text></g>')
+            out.append(
+                f'<g class="wf-lane" data-step="{escape(step["id"])}">'
+                f'<text x="{left + span + 10}" y="{y + 30}" font-size="11" fill="#b26a00">'
+                f"{escape(_clip(step.get('name') or step['id'], 40))}</text>"
+                f'<text x="{left + span + 10}" y="{y + 46}" font-size="11" fill="#b26a00">'
+                f"song song · hội tụ: {escape(join)}</text></g>"
+            )
             outs = ins
         else:
             out.extend(_connect(outs, [centre], y - GAP_Y, y))
-            out.extend(_box(centre - BOX_W // 2, y, step, definition,
-                            "wf-authority" if step.get("authority") else "wf-task"))
+            out.extend(
+                _box(
+                    centre - BOX_W // 2,
+                    y,
+                    step,
+                    definition,
+                    "wf-authority" if step.get("authority") else "wf-task",
+                )
+            )
             outs = [centre]
     out.append("</svg>")
     return Markup("".join(out))

@@ -47,8 +47,9 @@ def day(name: str, label: str, *, required: bool = False) -> date | None:
         try:
             return datetime.strptime(raw, "%d/%m/%Y").date()
         except ValueError:
-            raise DomainError(f"{label.capitalize()} phải theo dạng dd/mm/yyyy.",
-                              field=name) from None
+            raise DomainError(
+                f"{label.capitalize()} phải theo dạng dd/mm/yyyy.", field=name
+            ) from None
 
 
 def local_start(value: date | None) -> datetime | None:

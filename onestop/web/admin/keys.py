@@ -1,4 +1,4 @@
-"""Signing keys: PKCS#12 keys per signer and per organisation, their certificates and expiry warnings."""
+"""Signing keys: PKCS#12 keys per signer and per organisation, validity and expiry warnings."""
 
 from __future__ import annotations
 
@@ -51,10 +51,15 @@ def _name(name: x509.Name, oid) -> str:
 
 
 def _owners() -> dict[str, str]:
-    owners = {key_label("org", a.key): f"Cơ quan: {a.name}"
-              for a in db.session.scalars(select(Agency))}
-    owners.update({key_label("user", u.username): f"Người ký: {u.full_name}"
-                   for u in db.session.scalars(select(User).where(User.kind == "officer"))})
+    owners = {
+        key_label("org", a.key): f"Cơ quan: {a.name}" for a in db.session.scalars(select(Agency))
+    }
+    owners.update(
+        {
+            key_label("user", u.username): f"Người ký: {u.full_name}"
+            for u in db.session.scalars(select(User).where(User.kind == "officer"))
+        }
+    )
     return owners
 
 
@@ -66,17 +71,32 @@ def key_infos(store: DevPKI, now: datetime) -> list[KeyInfo]:
         owner = owners.get(label, "—")
         try:
             _key, cert, _chain = pkcs12.load_key_and_certificates(
-                store.p12_path(label).read_bytes(), store.passphrase())
+                store.p12_path(label).read_bytes(), store.passphrase()
+            )
         except (ValueError, OSError) as exc:
             infos.append(KeyInfo(label, owner, "", "", None, None, None, "unreadable", str(exc)))
             continue
         not_after = cert.not_valid_after_utc
         days_left = (not_after - now).days
-        state = ("expired" if not_after <= now else
-                 "expiring" if days_left < EXPIRY_WARNING_DAYS else "valid")
-        infos.append(KeyInfo(label, owner, _name(cert.subject, NameOID.COMMON_NAME),
-                             _name(cert.issuer, NameOID.COMMON_NAME), cert.not_valid_before_utc,
-                             not_after, days_left, state))
+        state = (
+            "expired"
+            if not_after <= now
+            else "expiring"
+            if days_left < EXPIRY_WARNING_DAYS
+            else "valid"
+        )
+        infos.append(
+            KeyInfo(
+                label,
+                owner,
+                _name(cert.subject, NameOID.COMMON_NAME),
+                _name(cert.issuer, NameOID.COMMON_NAME),
+                cert.not_valid_before_utc,
+                not_after,
+                days_left,
+                state,
+            )
+        )
     return infos
 
 
@@ -86,10 +106,14 @@ def _store() -> DevPKI:
 
 def _owner_choices():
     agencies = db.session.scalars(select(Agency).order_by(Agency.eid)).all()
-    officers = db.session.scalars(select(User).where(User.kind == "officer")
-                                  .order_by(User.username)).all()
-    return ([("", "—")] + [(f"org:{a.id}", f"Cơ quan: {a.name}") for a in agencies]
-            + [(f"user:{u.id}", f"Người ký: {u.full_name} ({u.username})") for u in officers])
+    officers = db.session.scalars(
+        select(User).where(User.kind == "officer").order_by(User.username)
+    ).all()
+    return (
+        [("", "—")]
+        + [(f"org:{a.id}", f"Cơ quan: {a.name}") for a in agencies]
+        + [(f"user:{u.id}", f"Người ký: {u.full_name} ({u.username})") for u in officers]
+    )
 
 
 def _page(errors=None, status=200):
@@ -97,14 +121,24 @@ def _page(errors=None, status=200):
     now = clock.now()
     infos = key_infos(store, now) if store.exists() else []
     labels = {info.label for info in infos}
-    missing = [a for a in db.session.scalars(select(Agency).where(Agency.active.is_(True))
-                                             .order_by(Agency.eid))
-               if key_label("org", a.key) not in labels]
+    missing = [
+        a
+        for a in db.session.scalars(
+            select(Agency).where(Agency.active.is_(True)).order_by(Agency.eid)
+        )
+        if key_label("org", a.key) not in labels
+    ]
     return render_template(
-        "admin/keys.html", keys=infos, missing=missing, owners=_owner_choices(),
-        errors=errors or {}, values=request.form, warning_days=EXPIRY_WARNING_DAYS,
+        "admin/keys.html",
+        keys=infos,
+        missing=missing,
+        owners=_owner_choices(),
+        errors=errors or {},
+        values=request.form,
+        warning_days=EXPIRY_WARNING_DAYS,
         signer=current_app.config.get("ONESTOP_SIGNER"),
-        production=current_app.config.get("ONESTOP_ENV") == "production"), status
+        production=current_app.config.get("ONESTOP_ENV") == "production",
+    ), status
 
 
 @bp.get("/khoa-ky-so")
@@ -123,8 +157,9 @@ def _owner() -> Identity:
     if kind == "org" and (agency := db.session.get(Agency, integer_or_none(ident))):
         return Identity(key_label("org", agency.key), agency.name, organisation=agency.name)
     if kind == "user" and (user := db.session.get(User, integer_or_none(ident))):
-        return Identity(key_label("user", user.username), user.full_name,
-                        organisation=None, title=None)
+        return Identity(
+            key_label("user", user.username), user.full_name, organisation=None, title=None
+        )
     raise DomainError("Chọn cơ quan hoặc người ký.", field="owner")
 
 
@@ -132,8 +167,11 @@ def _owner() -> Identity:
 def key_issue():
     try:
         if current_app.config.get("ONESTOP_ENV") == "production":
-            raise DomainError("Môi trường vận hành chỉ dùng khóa do tổ chức chứng thực cấp: "
-                              "tải tệp PKCS#12 hoặc dùng thiết bị PKCS#11.", field="owner")
+            raise DomainError(
+                "Môi trường vận hành chỉ dùng khóa do tổ chức chứng thực cấp: "
+                "tải tệp PKCS#12 hoặc dùng thiết bị PKCS#11.",
+                field="owner",
+            )
         identity = _owner()
         store = _store()
         replace = flag("replace")
@@ -163,20 +201,31 @@ def key_register():
         try:
             key, cert, chain = pkcs12.load_key_and_certificates(data, password)
         except ValueError:
-            raise DomainError("Không mở được tệp: sai mật khẩu hoặc không phải PKCS#12.",
-                              field="password") from None
+            raise DomainError(
+                "Không mở được tệp: sai mật khẩu hoặc không phải PKCS#12.", field="password"
+            ) from None
         if key is None or cert is None:
             raise DomainError("Tệp phải chứa khóa bí mật và chứng thư của nó.", field="file")
         if cert.not_valid_after_utc <= clock.now():
-            raise DomainError(f"Chứng thư đã hết hạn ngày {cert.not_valid_after_utc:%d/%m/%Y}.",
-                              field="file")
+            raise DomainError(
+                f"Chứng thư đã hết hạn ngày {cert.not_valid_after_utc:%d/%m/%Y}.", field="file"
+            )
         store = _store()
         store.init()
         wrapped = pkcs12.serialize_key_and_certificates(
-            identity.label.encode(), key, cert, chain or None,
-            serialization.BestAvailableEncryption(store.passphrase()))
-        record("pki:key:register", f"key:{identity.label}", actor=actor(),
-               certificate=cert.subject.rfc4514_string(), not_after=cert.not_valid_after_utc)
+            identity.label.encode(),
+            key,
+            cert,
+            chain or None,
+            serialization.BestAvailableEncryption(store.passphrase()),
+        )
+        record(
+            "pki:key:register",
+            f"key:{identity.label}",
+            actor=actor(),
+            certificate=cert.subject.rfc4514_string(),
+            not_after=cert.not_valid_after_utc,
+        )
         path = store.p12_path(identity.label)
         path.write_bytes(wrapped)
         path.chmod(0o600)

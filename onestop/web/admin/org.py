@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from onestop.domain import DomainError
 from onestop.domain.org import operations
-from onestop.domain.org.models import AGENCY_LEVELS, ROLES, Agency, Position, Unit
+from onestop.domain.org.models import ROLES, Agency, Position, Unit
 from onestop.extensions import db
 
 from . import bp, section
@@ -15,12 +15,21 @@ from .forms import actor, errors_of, flag, get_or_404, integer, text
 
 section("admin.org_tree", "Tổ chức", "Cây cơ quan, đơn vị, chức danh và mã định danh điện tử")
 
-LEVEL_LABELS = {"province": "Cấp tỉnh", "department": "Sở, ban, ngành", "district": "Cấp huyện",
-                "commune": "Cấp xã"}
-ROLE_LABELS = {"receiver": "Tiếp nhận (một cửa)", "specialist": "Chuyên viên",
-               "head": "Trưởng đơn vị", "deputy_head": "Phó trưởng đơn vị",
-               "leader": "Người đứng đầu cơ quan", "deputy_leader": "Cấp phó cơ quan",
-               "office_chief": "Chánh Văn phòng"}
+LEVEL_LABELS = {
+    "province": "Cấp tỉnh",
+    "department": "Sở, ban, ngành",
+    "district": "Cấp huyện",
+    "commune": "Cấp xã",
+}
+ROLE_LABELS = {
+    "receiver": "Tiếp nhận (một cửa)",
+    "specialist": "Chuyên viên",
+    "head": "Trưởng đơn vị",
+    "deputy_head": "Phó trưởng đơn vị",
+    "leader": "Người đứng đầu cơ quan",
+    "deputy_leader": "Cấp phó cơ quan",
+    "office_chief": "Chánh Văn phòng",
+}
 
 
 def _tree() -> list[tuple[int, Agency]]:
@@ -48,9 +57,14 @@ def org_tree():
     children: dict[int | None, list[Agency]] = {}
     for _depth, agency in _tree():
         children.setdefault(agency.parent_id, []).append(agency)
-    return render_template("admin/org_tree.html", roots=children.get(None, []),
-                           children=children, positions=positions, levels=LEVEL_LABELS,
-                           roles=ROLE_LABELS)
+    return render_template(
+        "admin/org_tree.html",
+        roots=children.get(None, []),
+        children=children,
+        positions=positions,
+        levels=LEVEL_LABELS,
+        roles=ROLE_LABELS,
+    )
 
 
 def _agency_values() -> dict:
@@ -58,18 +72,31 @@ def _agency_values() -> dict:
     parent = db.session.get(Agency, parent_id) if parent_id else None
     if parent_id and parent is None:
         raise DomainError("Không có cơ quan cấp trên này.", field="parent_id")
-    return {"key": text("key"), "eid": text("eid"), "name": text("name"),
-            "short_name": text("short_name"), "level": text("level"), "parent": parent,
-            "collective": text("collective"), "address": text("address"),
-            "active": flag("active")}
+    return {
+        "key": text("key"),
+        "eid": text("eid"),
+        "name": text("name"),
+        "short_name": text("short_name"),
+        "level": text("level"),
+        "parent": parent,
+        "collective": text("collective"),
+        "address": text("address"),
+        "active": flag("active"),
+    }
 
 
 def _agency_page(agency, values, errors, status=200):
     parents = [(None, "— (cấp tỉnh, không có cấp trên)")] + [
-        (a.id, "· " * depth + a.name) for depth, a in _tree() if agency is None or a.id != agency.id]
-    return render_template("admin/agency_form.html", agency=agency, values=values, errors=errors,
-                           parents=[("" if k is None else k, v) for k, v in parents],
-                           levels=list(LEVEL_LABELS.items())), status
+        (a.id, "· " * depth + a.name) for depth, a in _tree() if agency is None or a.id != agency.id
+    ]
+    return render_template(
+        "admin/agency_form.html",
+        agency=agency,
+        values=values,
+        errors=errors,
+        parents=[("" if k is None else k, v) for k, v in parents],
+        levels=list(LEVEL_LABELS.items()),
+    ), status
 
 
 @bp.route("/to-chuc/co-quan/moi", methods=["GET", "POST"])
@@ -101,8 +128,9 @@ def agency_edit(agency_id: int):
 
 
 def _unit_page(agency, unit, values, errors, status=200):
-    return render_template("admin/unit_form.html", agency=agency, unit=unit, values=values,
-                           errors=errors), status
+    return render_template(
+        "admin/unit_form.html", agency=agency, unit=unit, values=values, errors=errors
+    ), status
 
 
 @bp.route("/to-chuc/co-quan/<int:agency_id>/don-vi/moi", methods=["GET", "POST"])
@@ -111,8 +139,14 @@ def unit_new(agency_id: int):
     if request.method == "GET":
         return _unit_page(agency, None, {"active": True}, {})
     try:
-        operations.create_unit(actor(), agency, key=text("key"), name=text("name"),
-                               one_stop=flag("one_stop"), active=flag("active"))
+        operations.create_unit(
+            actor(),
+            agency,
+            key=text("key"),
+            name=text("name"),
+            one_stop=flag("one_stop"),
+            active=flag("active"),
+        )
     except DomainError as exc:
         return _unit_page(agency, None, request.form, errors_of(exc), 400)
     db.session.commit()
@@ -127,8 +161,14 @@ def unit_edit(unit_id: int):
         values = {name: getattr(unit, name) for name in operations.UNIT_FIELDS}
         return _unit_page(unit.agency, unit, values, {})
     try:
-        operations.update_unit(actor(), unit, key=text("key"), name=text("name"),
-                               one_stop=flag("one_stop"), active=flag("active"))
+        operations.update_unit(
+            actor(),
+            unit,
+            key=text("key"),
+            name=text("name"),
+            one_stop=flag("one_stop"),
+            active=flag("active"),
+        )
     except DomainError as exc:
         return _unit_page(unit.agency, unit, request.form, errors_of(exc), 400)
     db.session.commit()
@@ -138,14 +178,25 @@ def unit_edit(unit_id: int):
 
 def _position_page(agency, position, values, errors, status=200):
     units = [("", "— (cả cơ quan)")] + [(u.id, u.name) for u in agency.units]
-    return render_template("admin/position_form.html", agency=agency, position=position,
-                           values=values, errors=errors, units=units,
-                           roles=[(r, ROLE_LABELS[r]) for r in ROLES]), status
+    return render_template(
+        "admin/position_form.html",
+        agency=agency,
+        position=position,
+        values=values,
+        errors=errors,
+        units=units,
+        roles=[(r, ROLE_LABELS[r]) for r in ROLES],
+    ), status
 
 
 def _position_values() -> dict:
-    return {"key": text("key"), "title": text("title"), "role": text("role"),
-            "unit_id": integer("unit_id", "đơn vị"), "active": flag("active")}
+    return {
+        "key": text("key"),
+        "title": text("title"),
+        "role": text("role"),
+        "unit_id": integer("unit_id", "đơn vị"),
+        "active": flag("active"),
+    }
 
 
 @bp.route("/to-chuc/co-quan/<int:agency_id>/chuc-danh/moi", methods=["GET", "POST"])

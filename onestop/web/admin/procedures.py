@@ -1,4 +1,4 @@
-"""Procedures and workflows: versions with their dossiers, the YAML editor with inline problems, publish."""
+"""Procedures and workflows: versions and their dossiers, the YAML editor, publish, diagram."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from . import bp, section
 from .diagram import budget_text, workflow_svg
 from .forms import actor
 
-section("admin.procedures", "Thủ tục, quy trình",
-        "Phiên bản thủ tục, soạn và công bố quy trình điện tử, sơ đồ quy trình")
+section(
+    "admin.procedures",
+    "Thủ tục, quy trình",
+    "Phiên bản thủ tục, soạn và công bố quy trình điện tử, sơ đồ quy trình",
+)
 
 EDITOR_FILE = "quy-trinh.yaml"
 MAX_SOURCE = 200_000
@@ -26,8 +29,9 @@ MAX_SOURCE = 200_000
 
 def dossier_counts() -> dict[int, int]:
     """Dossiers per procedure version (every status)."""
-    rows = db.session.execute(select(Dossier.procedure_version_id, func.count())
-                              .group_by(Dossier.procedure_version_id))
+    rows = db.session.execute(
+        select(Dossier.procedure_version_id, func.count()).group_by(Dossier.procedure_version_id)
+    )
     return dict(rows.all())
 
 
@@ -48,11 +52,15 @@ def procedures():
 def procedure_detail(code: str):
     procedure = _procedure(code)
     number = request.args.get("phien_ban", type=int)
-    version = next((v for v in procedure.versions if v.number == number),
-                   procedure.current_version)
-    return render_template("admin/procedure_detail.html", procedure=procedure, version=version,
-                           counts=dossier_counts(), budget_text=budget_text,
-                           diagram=workflow_svg(version.definition) if version else None)
+    version = next((v for v in procedure.versions if v.number == number), procedure.current_version)
+    return render_template(
+        "admin/procedure_detail.html",
+        procedure=procedure,
+        version=version,
+        counts=dossier_counts(),
+        budget_text=budget_text,
+        diagram=workflow_svg(version.definition) if version else None,
+    )
 
 
 def _source() -> str:
@@ -74,9 +82,14 @@ def _source() -> str:
 
 def _editor(source: str, *, problems=None, loaded=None, errors=None, code=None, status=200):
     return render_template(
-        "admin/workflow_editor.html", source=source, problems=problems or [],
-        errors=errors or {}, code=code, loaded=loaded,
-        diagram=workflow_svg(loaded.data) if loaded else None), status
+        "admin/workflow_editor.html",
+        source=source,
+        problems=problems or [],
+        errors=errors or {},
+        code=code,
+        loaded=loaded,
+        diagram=workflow_svg(loaded.data) if loaded else None,
+    ), status
 
 
 @bp.route("/quy-trinh", methods=["GET", "POST"])
@@ -91,8 +104,9 @@ def workflow_editor():
     try:
         source = _source()
     except DomainError as exc:
-        return _editor(request.form.get("source") or "", errors={exc.field: exc.message},
-                       status=400)
+        return _editor(
+            request.form.get("source") or "", errors={exc.field: exc.message}, status=400
+        )
     try:
         loaded = load_text(source, EDITOR_FILE, OrgDirectory.from_db())
     except DefinitionError as exc:
@@ -107,8 +121,9 @@ def workflow_editor():
     db.session.commit()
     version = published.version
     if published.created:
-        flash(f"Đã công bố phiên bản {version.number} của thủ tục {loaded.data['code']}.",
-              "success")
+        flash(
+            f"Đã công bố phiên bản {version.number} của thủ tục {loaded.data['code']}.", "success"
+        )
     else:
         flash(f"Nội dung không đổi: phiên bản {version.number} vẫn là phiên bản hiện hành.", "info")
     return redirect(url_for("admin.procedure_detail", code=loaded.data["code"]))

@@ -50,7 +50,9 @@ class DelegationRequestSchema(Schema):
     basis_number = fields.String(required=True)
     basis_date = fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
     valid_from = fields.Date(required=True, metadata={"description": "Ngày bắt đầu (giờ Việt Nam)"})
-    valid_to = fields.Date(load_default=None, metadata={"description": "Hết ngày này thì hết hiệu lực"})
+    valid_to = fields.Date(
+        load_default=None, metadata={"description": "Hết ngày này thì hết hiệu lực"}
+    )
     note = fields.String(load_default=None)
 
 
@@ -89,20 +91,32 @@ class OrgAgencySchema(Schema):
 
 def delegation_dict(delegation: Delegation) -> dict:
     """A delegation as the API shows it, with its state now."""
-    delegate = (f"{delegation.delegate_position.title}, {delegation.delegate_position.agency.name}"
-                if delegation.delegate_position else delegation.delegate_user.full_name)
-    return DelegationSchema().dump({
-        "id": delegation.id, "kind": delegation.kind, "state": delegation.state(clock.now()),
-        "delegator_position_id": delegation.delegator_position_id,
-        "delegator": f"{delegation.delegator_position.title}, "
-                     f"{delegation.delegator_position.agency.name}",
-        "delegate_position_id": delegation.delegate_position_id,
-        "delegate_user_id": delegation.delegate_user_id, "delegate": delegate,
-        "procedure_codes": delegation.procedure_codes, "fields_": delegation.fields,
-        "actions": delegation.actions, "basis": delegation.basis,
-        "valid_from": delegation.valid_from, "valid_to": delegation.valid_to,
-        "revoked_at": delegation.revoked_at, "revocation_reason": delegation.revocation_reason,
-    })
+    delegate = (
+        f"{delegation.delegate_position.title}, {delegation.delegate_position.agency.name}"
+        if delegation.delegate_position
+        else delegation.delegate_user.full_name
+    )
+    return DelegationSchema().dump(
+        {
+            "id": delegation.id,
+            "kind": delegation.kind,
+            "state": delegation.state(clock.now()),
+            "delegator_position_id": delegation.delegator_position_id,
+            "delegator": f"{delegation.delegator_position.title}, "
+            f"{delegation.delegator_position.agency.name}",
+            "delegate_position_id": delegation.delegate_position_id,
+            "delegate_user_id": delegation.delegate_user_id,
+            "delegate": delegate,
+            "procedure_codes": delegation.procedure_codes,
+            "fields_": delegation.fields,
+            "actions": delegation.actions,
+            "basis": delegation.basis,
+            "valid_from": delegation.valid_from,
+            "valid_to": delegation.valid_to,
+            "revoked_at": delegation.revoked_at,
+            "revocation_reason": delegation.revocation_reason,
+        }
+    )
 
 
 def _lookup(model, ident, field: str, label: str):
@@ -114,11 +128,22 @@ def _lookup(model, ident, field: str, label: str):
     return found
 
 
-@endpoint("/delegations", summary="Danh sách ủy quyền theo trạng thái", tag="Quản trị",
-          auth="admin", response=DelegationSchema(many=True),
-          params=[{"name": "state", "in": "query", "schema": {"type": "string", "enum": list(STATES)}},
-                  {"name": "agency", "in": "query", "description": "Mã cơ quan của người ủy quyền",
-                   "schema": {"type": "string"}}])
+@endpoint(
+    "/delegations",
+    summary="Danh sách ủy quyền theo trạng thái",
+    tag="Quản trị",
+    auth="admin",
+    response=DelegationSchema(many=True),
+    params=[
+        {"name": "state", "in": "query", "schema": {"type": "string", "enum": list(STATES)}},
+        {
+            "name": "agency",
+            "in": "query",
+            "description": "Mã cơ quan của người ủy quyền",
+            "schema": {"type": "string"},
+        },
+    ],
+)
 def list_delegations_api():
     state = request.args.get("state")
     if state and state not in STATES:
@@ -133,27 +158,50 @@ def list_delegations_api():
     return jsonify([delegation_dict(d) for d in found])
 
 
-@endpoint("/delegations", methods=("POST",), summary="Lập ủy quyền (TUQ./KT./TL.)", tag="Quản trị",
-          auth="admin", body=DelegationRequestSchema, response=DelegationSchema)
+@endpoint(
+    "/delegations",
+    methods=("POST",),
+    summary="Lập ủy quyền (TUQ./KT./TL.)",
+    tag="Quản trị",
+    auth="admin",
+    body=DelegationRequestSchema,
+    response=DelegationSchema,
+)
 def create_delegation_api():
     data = json_body(DelegationRequestSchema())
     delegation = delegate_authority(
-        api_user(), kind=data["kind"],
-        delegator_position=_lookup(Position, data["delegator_position_id"],
-                                   "delegator_position_id", "chức danh"),
-        delegate_position=_lookup(Position, data["delegate_position_id"],
-                                  "delegate_position_id", "chức danh"),
+        api_user(),
+        kind=data["kind"],
+        delegator_position=_lookup(
+            Position, data["delegator_position_id"], "delegator_position_id", "chức danh"
+        ),
+        delegate_position=_lookup(
+            Position, data["delegate_position_id"], "delegate_position_id", "chức danh"
+        ),
         delegate_user=_lookup(User, data["delegate_user_id"], "delegate_user_id", "người dùng"),
-        procedure_codes=data["procedure_codes"], fields=data["fields_"], actions=data["actions"],
-        basis_type=data["basis_type"], basis_number=data["basis_number"],
-        basis_date=data["basis_date"], valid_from=data["valid_from"], valid_to=data["valid_to"],
-        note=data["note"])
+        procedure_codes=data["procedure_codes"],
+        fields=data["fields_"],
+        actions=data["actions"],
+        basis_type=data["basis_type"],
+        basis_number=data["basis_number"],
+        basis_date=data["basis_date"],
+        valid_from=data["valid_from"],
+        valid_to=data["valid_to"],
+        note=data["note"],
+    )
     db.session.commit()
     return jsonify(delegation_dict(delegation)), 201
 
 
-@endpoint("/delegations/<int:delegation_id>/revoke", methods=("POST",), summary="Thu hồi ủy quyền",
-          tag="Quản trị", auth="admin", body=RevokeRequestSchema, response=DelegationSchema)
+@endpoint(
+    "/delegations/<int:delegation_id>/revoke",
+    methods=("POST",),
+    summary="Thu hồi ủy quyền",
+    tag="Quản trị",
+    auth="admin",
+    body=RevokeRequestSchema,
+    response=DelegationSchema,
+)
 def revoke_delegation_api(delegation_id: int):
     data = json_body(RevokeRequestSchema())
     delegation = db.session.get(Delegation, delegation_id)
@@ -164,15 +212,34 @@ def revoke_delegation_api(delegation_id: int):
     return jsonify(delegation_dict(delegation))
 
 
-@endpoint("/org/agencies", summary="Cây tổ chức: cơ quan, đơn vị, chức danh", tag="Quản trị",
-          auth="admin", response=OrgAgencySchema(many=True))
+@endpoint(
+    "/org/agencies",
+    summary="Cây tổ chức: cơ quan, đơn vị, chức danh",
+    tag="Quản trị",
+    auth="admin",
+    response=OrgAgencySchema(many=True),
+)
 def org_agencies_api():
     positions: dict[int, list[Position]] = {}
     for position in db.session.scalars(select(Position).order_by(Position.id)):
         positions.setdefault(position.agency_id, []).append(position)
     agencies = db.session.scalars(select(Agency).order_by(Agency.eid)).all()
     schema = OrgAgencySchema(many=True)
-    return jsonify(schema.dump([{
-        "id": a.id, "key": a.key, "eid": a.eid, "name": a.name, "level": a.level,
-        "parent_id": a.parent_id, "active": a.active, "units": a.units,
-        "positions": positions.get(a.id, [])} for a in agencies]))
+    return jsonify(
+        schema.dump(
+            [
+                {
+                    "id": a.id,
+                    "key": a.key,
+                    "eid": a.eid,
+                    "name": a.name,
+                    "level": a.level,
+                    "parent_id": a.parent_id,
+                    "active": a.active,
+                    "units": a.units,
+                    "positions": positions.get(a.id, []),
+                }
+                for a in agencies
+            ]
+        )
+    )

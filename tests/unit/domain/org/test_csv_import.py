@@ -23,8 +23,13 @@ def test_good_rows_created_bad_rows_reported(demo_org):
     report = import_people(demo_org.user("admin"), GOOD_AND_BAD.encode())
     assert report.created == ["tran.b", "le.c"]
     rejected = {(r.line, r.field) for r in report.rejected}
-    assert rejected == {(4, "username"), (5, "email"), (6, "position"), (7, "agency"),
-                        (8, "full_name")}
+    assert rejected == {
+        (4, "username"),
+        (5, "email"),
+        (6, "position"),
+        (7, "agency"),
+        (8, "full_name"),
+    }
     user = demo_org.user("tran.b")
     assert user.password_hash is None
     assert [h.position.key for h in user.holdings] == ["tcbc_specialist"]

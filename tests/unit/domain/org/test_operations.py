@@ -20,32 +20,47 @@ def admin(demo_org):
 
 
 def _last_event(action):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.id.desc())).first()
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id.desc())
+    ).first()
 
 
 def test_create_agency_is_audited_with_after_values(admin, demo_org):
     """Does a new agency get an audit event that carries its values?"""
-    agency = ops.create_agency(admin, key="SYT", eid="H99.77", name="Sở Y tế", level="department",
-                               parent=demo_org.agency("UBND-TINH"))
+    agency = ops.create_agency(
+        admin,
+        key="SYT",
+        eid="H99.77",
+        name="Sở Y tế",
+        level="department",
+        parent=demo_org.agency("UBND-TINH"),
+    )
     event = _last_event("org:agency:create")
     assert event.subject == f"agency:{agency.id}"
     assert event.data["after"]["eid"] == "H99.77" and event.data["before"] is None
     assert verify_chain().intact
 
 
-@pytest.mark.parametrize(("values", "field"), [
-    ({"key": "SNV"}, "key"),
-    ({"eid": "H99.10"}, "eid"),
-    ({"eid": "h99 x"}, "eid"),
-    ({"level": "village"}, "level"),
-    ({"name": "  "}, "name"),
-    ({"parent": None}, "parent_id"),
-])
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"key": "SNV"}, "key"),
+        ({"eid": "H99.10"}, "eid"),
+        ({"eid": "h99 x"}, "eid"),
+        ({"level": "village"}, "level"),
+        ({"name": "  "}, "name"),
+        ({"parent": None}, "parent_id"),
+    ],
+)
 def test_agency_bad_input_names_the_field(admin, demo_org, values, field):
     """Is every bad agency value refused with the field it concerns?"""
-    base = {"key": "SYT", "eid": "H99.77", "name": "Sở Y tế", "level": "department",
-            "parent": demo_org.agency("UBND-TINH")}
+    base = {
+        "key": "SYT",
+        "eid": "H99.77",
+        "name": "Sở Y tế",
+        "level": "department",
+        "parent": demo_org.agency("UBND-TINH"),
+    }
     with pytest.raises(DomainError) as err:
         ops.create_agency(admin, **{**base, **values})
     assert err.value.field == field
@@ -81,21 +96,32 @@ def test_unit_and_position_rules(admin, demo_org):
         ops.create_position(admin, snv, key="p", title="T", role="king")
     assert err.value.field == "role"
     with pytest.raises(DomainError) as err:
-        ops.create_position(admin, snv, key="p", title="T", role="head",
-                            unit_id=demo_org.unit("STP", "LLTP").id)
+        ops.create_position(
+            admin, snv, key="p", title="T", role="head", unit_id=demo_org.unit("STP", "LLTP").id
+        )
     assert err.value.field == "unit_id"
-    position = ops.create_position(admin, snv, key="ccvc_head", title="Trưởng phòng",
-                                   role="head", unit_id=unit.id)
+    position = ops.create_position(
+        admin, snv, key="ccvc_head", title="Trưởng phòng", role="head", unit_id=unit.id
+    )
     assert position.unit is unit
 
 
 def test_person_validation(admin):
     """Are bad usernames, e-mails, ID numbers and short passwords refused by field?"""
-    base = {"username": "nguyen.a", "full_name": "Nguyễn A", "kind": "officer",
-            "password": "long-enough-1"}
-    for values, field in (({"username": "A B"}, "username"), ({"username": "admin"}, "username"),
-                          ({"email": "x@"}, "email"), ({"id_number": "12ab"}, "id_number"),
-                          ({"kind": "boss"}, "kind"), ({"password": "short"}, "password")):
+    base = {
+        "username": "nguyen.a",
+        "full_name": "Nguyễn A",
+        "kind": "officer",
+        "password": "long-enough-1",
+    }
+    for values, field in (
+        ({"username": "A B"}, "username"),
+        ({"username": "admin"}, "username"),
+        ({"email": "x@"}, "email"),
+        ({"id_number": "12ab"}, "id_number"),
+        ({"kind": "boss"}, "kind"),
+        ({"password": "short"}, "password"),
+    ):
         with pytest.raises(DomainError) as err:
             ops.create_person(admin, **{**base, **values})
         assert err.value.field == field
