@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import ceiling as ceiling_app
 from common import DEFAULT_URL, REDIS_URL, ROOT, Result, make_app, percentile
 
 GOAL = 0.5
@@ -160,6 +161,7 @@ def run(url: str = DEFAULT_URL, seconds: float = 15, workers: int = 2,
         clients: int = 4) -> list[Result]:
     """Both servers, one after the other; the submission result and the memory per worker."""
     prepared = prepare(url, clients)
+    ceiling_app.prepare(url)
     body, tokens = prepared["body"], prepared["tokens"]
     stamp = int(time.time())
 

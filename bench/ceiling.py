@@ -21,11 +21,17 @@ rows = Table(
 )
 
 
+def prepare(url: str) -> None:
+    """Create the ceiling's table (once, before the workers start)."""
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()
+
+
 def create_app() -> Flask:
     """One POST endpoint: parse JSON, insert a row, commit, answer 201 with the id."""
     app = Flask(__name__)
     engine = create_engine(os.environ["BENCH_DATABASE_URL"], pool_pre_ping=False)
-    metadata.create_all(engine)
 
     @app.post("/rows")
     def insert_row():
