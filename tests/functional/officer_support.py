@@ -27,8 +27,9 @@ def submit(version, citizen, agency, key="k-1", at=T0):
     """An online birth registration submitted by `citizen` to `agency`."""
     from onestop.domain.dossiers.lifecycle import submit_online
 
-    return submit_online(citizen, version, KHAI_SINH_FORM, khai_sinh_parts(), key,
-                         agency_id=agency.id, at=at)
+    return submit_online(
+        citizen, version, KHAI_SINH_FORM, khai_sinh_parts(), key, agency_id=agency.id, at=at
+    )
 
 
 def receive(dossier, officer, at=T0):

@@ -34,7 +34,8 @@ def submitted(khai_sinh, demo_org):
 
 def _papers(dossier, kind):
     return db.session.scalars(
-        select(Document).where(Document.dossier_id == dossier.id, Document.kind == kind)).all()
+        select(Document).where(Document.dossier_id == dossier.id, Document.kind == kind)
+    ).all()
 
 
 def test_the_desk_lists_online_dossiers_to_check(client, login_as, submitted):
@@ -43,7 +44,8 @@ def test_the_desk_lists_online_dossiers_to_check(client, login_as, submitted):
     assert "Nguyễn Thị Bình" in page and f"/can-bo/ho-so/{submitted.id}" in page
     login_as("motcua.hoalac")
     assert f"/can-bo/ho-so/{submitted.id}" not in client.get("/can-bo/mot-cua").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_receiving_issues_the_code_and_form_01(client, login_as, submitted):
@@ -69,8 +71,10 @@ def test_supplement_once_then_a_second_needs_confirmation(client, login_as, subm
     login_as("motcua.anbinh")
     missing = client.post(f"/can-bo/ho-so/{submitted.id}/bo-sung", data={"reason": "Thiếu"})
     assert missing.status_code == 400 and 'id="error-items"' in missing.get_data(as_text=True)
-    ok = client.post(f"/can-bo/ho-so/{submitted.id}/bo-sung",
-                     data={"reason": "Ảnh mờ", "items": "Giấy chứng sinh\nTờ khai"})
+    ok = client.post(
+        f"/can-bo/ho-so/{submitted.id}/bo-sung",
+        data={"reason": "Ảnh mờ", "items": "Giấy chứng sinh\nTờ khai"},
+    )
     assert ok.status_code == 302
     db.session.refresh(submitted)
     assert submitted.status == "supplement_requested" and submitted.supplement_count == 1
@@ -82,8 +86,9 @@ def test_refusal_needs_a_reason_and_issues_form_03(client, login_as, submitted):
     login_as("motcua.anbinh")
     bare = client.post(f"/can-bo/ho-so/{submitted.id}/tu-choi", data={"reason": " "})
     assert bare.status_code == 400 and 'id="error-reason"' in bare.get_data(as_text=True)
-    done = client.post(f"/can-bo/ho-so/{submitted.id}/tu-choi",
-                       data={"reason": "Không thuộc thẩm quyền của xã"})
+    done = client.post(
+        f"/can-bo/ho-so/{submitted.id}/tu-choi", data={"reason": "Không thuộc thẩm quyền của xã"}
+    )
     assert done.status_code == 302
     db.session.refresh(submitted)
     assert submitted.status == "refused" and len(_papers(submitted, "refusal")) == 1
@@ -99,11 +104,18 @@ def test_an_officer_of_another_commune_may_not_receive(client, login_as, submitt
 
 def _intake_form(**overrides):
     data = {
-        "id_number": "001201009876", "full_name": "Lê Văn Nam", "phone": "0911222333",
-        "address": "Xóm Bãi, xã An Bình", "channel": "desk", "return_method": "desk",
-        "field_child_name": "Lê Minh An", "field_child_birth_date": "2026-11-25",
-        "field_child_sex": "Nữ", "field_birth_place": "Trạm y tế xã An Bình",
-        "field_mother_name": "Phạm Thị Hoa", "field_requester_relation": "Cha",
+        "id_number": "001201009876",
+        "full_name": "Lê Văn Nam",
+        "phone": "0911222333",
+        "address": "Xóm Bãi, xã An Bình",
+        "channel": "desk",
+        "return_method": "desk",
+        "field_child_name": "Lê Minh An",
+        "field_child_birth_date": "2026-11-25",
+        "field_child_sex": "Nữ",
+        "field_birth_place": "Trạm y tế xã An Bình",
+        "field_mother_name": "Phạm Thị Hoa",
+        "field_requester_relation": "Cha",
         "part_to_khai": (io.BytesIO(PDF), "to khai.pdf"),
         "part_giay_chung_sinh": (io.BytesIO(PNG), "chung-sinh.png"),
         "copy_giay_chung_sinh": "original",
@@ -116,8 +128,11 @@ def test_paper_intake_registers_the_applicant_and_receives(client, login_as, kha
     login_as("motcua.anbinh")
     form = client.get("/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193")
     assert 'name="part_to_khai"' in form.get_data(as_text=True)
-    response = client.post("/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
-                           data=_intake_form(), content_type="multipart/form-data")
+    response = client.post(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
+        data=_intake_form(),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     applicant = db.session.scalar(select(User).where(User.id_number == "001201009876"))
     assert applicant.kind == "citizen" and applicant.password_hash is None
@@ -130,9 +145,11 @@ def test_paper_intake_registers_the_applicant_and_receives(client, login_as, kha
 def test_paper_intake_reuses_a_known_applicant(client, login_as, khai_sinh, demo_org):
     login_as("motcua.anbinh")
     known = demo_org.user("001090001234")
-    response = client.post("/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
-                           data=_intake_form(id_number="001090001234", full_name="Nguyễn Thị Bình"),
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
+        data=_intake_form(id_number="001090001234", full_name="Nguyễn Thị Bình"),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(Dossier).where(Dossier.applicant_id == known.id)) is not None
 
@@ -141,8 +158,11 @@ def test_paper_intake_without_a_required_part_keeps_the_form(client, login_as, k
     login_as("motcua.anbinh")
     data = _intake_form()
     del data["part_giay_chung_sinh"]
-    response = client.post("/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
-                           data=data, content_type="multipart/form-data")
+    response = client.post(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
+        data=data,
+        content_type="multipart/form-data",
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="error-giay_chung_sinh"' in body and 'value="Lê Văn Nam"' in body
@@ -151,8 +171,11 @@ def test_paper_intake_without_a_required_part_keeps_the_form(client, login_as, k
 
 def test_a_malformed_identity_number_is_refused_by_name(client, login_as, khai_sinh):
     login_as("motcua.anbinh")
-    response = client.post("/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
-                           data=_intake_form(id_number="12ab"), content_type="multipart/form-data")
+    response = client.post(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193",
+        data=_intake_form(id_number="12ab"),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and 'id="error-id_number"' in response.get_data(as_text=True)
 
 
@@ -179,15 +202,17 @@ def test_hand_over_returns_the_result_and_enters_the_book(client, login_as, subm
     assert len(_papers(dossier, "control_sheet")) == 1
     book = client.get("/can-bo/mot-cua/so-theo-doi?from=2026-12-01&to=2026-12-31")
     assert dossier.code in book.get_data(as_text=True)
-    issued = client.post("/can-bo/mot-cua/so-theo-doi", data={"from": "2026-12-01",
-                                                              "to": "2026-12-31"})
+    issued = client.post(
+        "/can-bo/mot-cua/so-theo-doi", data={"from": "2026-12-01", "to": "2026-12-31"}
+    )
     assert issued.status_code == 302
     books = db.session.scalars(select(Document).where(Document.kind == "tracking_book")).all()
     assert len(books) == 1 and books[0].context["rows"][0]["code"] == dossier.code
 
 
-def test_the_control_sheet_lists_each_handover_with_its_result(client, login_as, submitted,
-                                                               demo_org):
+def test_the_control_sheet_lists_each_handover_with_its_result(
+    client, login_as, submitted, demo_org
+):
     dossier = _processed(submitted, demo_org)
     login_as("motcua.anbinh")
     page = client.get(f"/can-bo/ho-so/{dossier.id}/phieu-kiem-soat").get_data(as_text=True)

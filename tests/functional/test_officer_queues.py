@@ -90,8 +90,9 @@ def test_another_communes_officer_sees_nothing(received, demo_org):
     assert page.rows == [] and page.counts["all"] == 0
 
 
-def test_the_queue_page_runs_a_fixed_number_of_queries(client, login_as, received, demo_org,
-                                                       khai_sinh):
+def test_the_queue_page_runs_a_fixed_number_of_queries(
+    client, login_as, received, demo_org, khai_sinh
+):
     """Does the page cost the same number of queries with 3 tasks as with 9?"""
     from onestop.domain.workflow.runtime import act
 

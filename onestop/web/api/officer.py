@@ -14,8 +14,13 @@ from onestop.infra import clock
 from .spec import ApiError, api_user, endpoint, json_body
 
 QUEUE_PARAMS = [
-    {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
-     "description": description}
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": description,
+    }
     for name, description in (
         ("view", "all | mine | unit | delegated | overdue"),
         ("procedure", "mã thủ tục"),
@@ -56,19 +61,27 @@ class CountsSchema(Schema):
 class TaskActionRequestSchema(Schema):
     action = fields.String(required=True, validate=validate.Length(min=1, max=40))
     comment = fields.String(load_default=None, validate=validate.Length(max=4000))
-    version = fields.Integer(load_default=None, metadata={
-        "description": "phiên bản của bước khi đọc; khác đi thì trả 409"})
+    version = fields.Integer(
+        load_default=None,
+        metadata={"description": "phiên bản của bước khi đọc; khác đi thì trả 409"},
+    )
 
 
 def _row(row) -> dict:
     task = row.task
     return {
-        "id": task.id, "version": task.version, "step": row.step,
-        "dossier_id": task.dossier_id, "dossier_code": task.dossier.code,
+        "id": task.id,
+        "version": task.version,
+        "step": row.step,
+        "dossier_id": task.dossier_id,
+        "dossier_code": task.dossier.code,
         "procedure": task.dossier.procedure_version.procedure.code,
-        "applicant": task.dossier.applicant_name, "status": task.dossier.status,
+        "applicant": task.dossier.applicant_name,
+        "status": task.dossier.status,
         "due_at": task.due_at.isoformat() if task.due_at else None,
-        "overdue": row.overdue, "due_soon": row.due_soon, "on_behalf": row.on_behalf,
+        "overdue": row.overdue,
+        "due_soon": row.due_soon,
+        "on_behalf": row.on_behalf,
         "assignee": task.assignee.full_name if task.assignee else None,
     }
 
@@ -78,12 +91,19 @@ def _domain(call):
         return call()
     except DomainError as exc:
         db.session.rollback()
-        raise ApiError(exc.status, exc.message, {exc.field: [exc.message]} if exc.field else None
-                       ) from None
+        raise ApiError(
+            exc.status, exc.message, {exc.field: [exc.message]} if exc.field else None
+        ) from None
 
 
-@endpoint("/officer/tasks", summary="Hàng đợi công việc của cán bộ (phân trang theo con trỏ)",
-          tag="Cán bộ", auth="officer", response=QueuePageSchema, params=QUEUE_PARAMS)
+@endpoint(
+    "/officer/tasks",
+    summary="Hàng đợi công việc của cán bộ (phân trang theo con trỏ)",
+    tag="Cán bộ",
+    auth="officer",
+    response=QueuePageSchema,
+    params=QUEUE_PARAMS,
+)
 def officer_tasks():
     from onestop.web.officer import worklist
 
@@ -91,14 +111,27 @@ def officer_tasks():
     if not 1 <= limit <= 100:
         raise ApiError(400, "limit phải từ 1 đến 100.", {"limit": ["1-100"]})
     args = {k: request.args.get(k) or None for k in ("procedure", "status", "due", "after")}
-    page = _domain(lambda: worklist.page(api_user(), view=request.args.get("view") or "all",
-                                         limit=limit, at=clock.now(), **args))
-    return jsonify({"tasks": [_row(r) for r in page.rows], "next_cursor": page.next_cursor,
-                    "counts": page.counts})
+    page = _domain(
+        lambda: worklist.page(
+            api_user(), view=request.args.get("view") or "all", limit=limit, at=clock.now(), **args
+        )
+    )
+    return jsonify(
+        {
+            "tasks": [_row(r) for r in page.rows],
+            "next_cursor": page.next_cursor,
+            "counts": page.counts,
+        }
+    )
 
 
-@endpoint("/officer/counts", summary="Số việc trong từng hàng đợi (cập nhật trực tiếp)",
-          tag="Cán bộ", auth="officer", response=CountsSchema)
+@endpoint(
+    "/officer/counts",
+    summary="Số việc trong từng hàng đợi (cập nhật trực tiếp)",
+    tag="Cán bộ",
+    auth="officer",
+    response=CountsSchema,
+)
 def officer_counts():
     from onestop.web.officer import worklist
 
@@ -113,24 +146,40 @@ def _task(task_id: int) -> Task:
     return task
 
 
-@endpoint("/officer/tasks/<int:task_id>", summary="Một bước xử lý: hồ sơ và các thao tác được phép",
-          tag="Cán bộ", auth="officer")
+@endpoint(
+    "/officer/tasks/<int:task_id>",
+    summary="Một bước xử lý: hồ sơ và các thao tác được phép",
+    tag="Cán bộ",
+    auth="officer",
+)
 def officer_task(task_id: int):
     from onestop.domain.dossiers.queries import facts
     from onestop.web.officer.pages import allowed_actions
 
     task = _task(task_id)
     actions, why_not = allowed_actions(task, api_user(), clock.now())
-    return jsonify({
-        "id": task.id, "version": task.version, "state": task.state, "step": task.step_id,
-        "due_at": task.due_at.isoformat() if task.due_at else None,
-        "assignee": task.assignee.full_name if task.assignee else None,
-        "actions": [{"name": a.name, "comment_required": a.comment_required,
-                     "issues_result": a.issues_result, "on_behalf": a.on_behalf,
-                     "signature": a.signature.lines if a.signature else None} for a in actions],
-        "why_not": why_not,
-        "dossier": _jsonable(facts(task.dossier)),
-    })
+    return jsonify(
+        {
+            "id": task.id,
+            "version": task.version,
+            "state": task.state,
+            "step": task.step_id,
+            "due_at": task.due_at.isoformat() if task.due_at else None,
+            "assignee": task.assignee.full_name if task.assignee else None,
+            "actions": [
+                {
+                    "name": a.name,
+                    "comment_required": a.comment_required,
+                    "issues_result": a.issues_result,
+                    "on_behalf": a.on_behalf,
+                    "signature": a.signature.lines if a.signature else None,
+                }
+                for a in actions
+            ],
+            "why_not": why_not,
+            "dossier": _jsonable(facts(task.dossier)),
+        }
+    )
 
 
 def _jsonable(value):
@@ -141,8 +190,14 @@ def _jsonable(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-@endpoint("/officer/tasks/<int:task_id>/actions", methods=("POST",), summary="Xử lý một bước",
-          tag="Cán bộ", auth="officer", body=TaskActionRequestSchema)
+@endpoint(
+    "/officer/tasks/<int:task_id>/actions",
+    methods=("POST",),
+    summary="Xử lý một bước",
+    tag="Cán bộ",
+    auth="officer",
+    body=TaskActionRequestSchema,
+)
 def officer_act(task_id: int):
     data = json_body(TaskActionRequestSchema())
     task = _task(task_id)
@@ -150,8 +205,22 @@ def officer_act(task_id: int):
     if data["action"] == "claim":
         _domain(lambda: runtime.claim(task, user, clock.now(), expected_version=data["version"]))
     else:
-        _domain(lambda: runtime.act(task, user, data["action"], data["comment"], clock.now(),
-                                    expected_version=data["version"]))
+        _domain(
+            lambda: runtime.act(
+                task,
+                user,
+                data["action"],
+                data["comment"],
+                clock.now(),
+                expected_version=data["version"],
+            )
+        )
     db.session.commit()
-    return jsonify({"id": task.id, "state": task.state, "version": task.version,
-                    "dossier_status": task.dossier.status}), 200
+    return jsonify(
+        {
+            "id": task.id,
+            "state": task.state,
+            "version": task.version,
+            "dossier_status": task.dossier.status,
+        }
+    ), 200

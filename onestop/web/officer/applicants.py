@@ -23,13 +23,22 @@ def find_applicant(id_number: str) -> User | None:
     )
 
 
-def find_or_register_applicant(officer, *, id_number: str, full_name: str, phone: str = "",
-                               email: str = "", address: str = "", at=None) -> User:
+def find_or_register_applicant(
+    officer,
+    *,
+    id_number: str,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    at=None,
+) -> User:
     """The applicant's account; a new one (no password, cannot log in yet) when none exists."""
     id_number = (id_number or "").strip()
     if not ID_NUMBER_PATTERN.match(id_number):
-        raise DomainError("Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số).",
-                          field="id_number")
+        raise DomainError(
+            "Số định danh cá nhân gồm 12 chữ số (hoặc CMND 9 chữ số).", field="id_number"
+        )
     found = find_applicant(id_number)
     if found is not None:
         return found
@@ -41,11 +50,20 @@ def find_or_register_applicant(officer, *, id_number: str, full_name: str, phone
         raise DomainError("Số điện thoại chỉ gồm chữ số (8-20 ký tự).", field="phone")
     if email and not EMAIL_PATTERN.match(email):
         raise DomainError("Địa chỉ thư điện tử không hợp lệ.", field="email")
-    user = User(username=id_number, kind="citizen", full_name=full_name, id_number=id_number,
-                phone=phone or None, email=email or None,
-                address=(address or "").strip()[:255] or None, password_hash=None, active=True)
+    user = User(
+        username=id_number,
+        kind="citizen",
+        full_name=full_name,
+        id_number=id_number,
+        phone=phone or None,
+        email=email or None,
+        address=(address or "").strip()[:255] or None,
+        password_hash=None,
+        active=True,
+    )
     db.session.add(user)
     db.session.flush()
-    record("org:user:register_at_desk", f"user:{user.id}", actor=officer, at=at,
-           id_number=id_number)
+    record(
+        "org:user:register_at_desk", f"user:{user.id}", actor=officer, at=at, id_number=id_number
+    )
     return user

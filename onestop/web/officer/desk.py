@@ -29,8 +29,9 @@ def desk_agency_ids(user, at) -> list[int]:
     from onestop.domain.delegation.authority import own_positions
     from onestop.domain.delegation.queries import on_behalf_capacities
 
-    positions = own_positions(user, at) + [c.principal_position
-                                           for c in on_behalf_capacities(user, at)]
+    positions = own_positions(user, at) + [
+        c.principal_position for c in on_behalf_capacities(user, at)
+    ]
     return sorted({p.agency_id for p in positions if p.role == "receiver"})
 
 
@@ -78,9 +79,15 @@ def _run(dossier_id: int, verb, done: str):
         dossier = get_or_404(Dossier, dossier_id)
         task_id = request.form.get("task_id", "")
         task = db.session.get(Task, int(task_id)) if task_id.isdigit() else None
-        return render_dossier(dossier, me(), clock.now(), task=task,
-                              errors={exc.field or "form": exc.message}, form=request.form,
-                              status=exc.status)
+        return render_dossier(
+            dossier,
+            me(),
+            clock.now(),
+            task=task,
+            errors={exc.field or "form": exc.message},
+            form=request.form,
+            status=exc.status,
+        )
     flash(done.format(code=dossier.code or ""), "success")
     return redirect(back_to(page))
 
@@ -89,8 +96,11 @@ def _run(dossier_id: int, verb, done: str):
 @officer_required
 def receive(dossier_id: int):
     """Accept an online dossier: code, due date and form 01."""
-    return _run(dossier_id, lifecycle.receive,
-                "Đã tiếp nhận hồ sơ {code}; Giấy tiếp nhận (mẫu 01) đang được tạo và ký.")
+    return _run(
+        dossier_id,
+        lifecycle.receive,
+        "Đã tiếp nhận hồ sơ {code}; Giấy tiếp nhận (mẫu 01) đang được tạo và ký.",
+    )
 
 
 def _items() -> list[str]:
@@ -102,33 +112,46 @@ def _items() -> list[str]:
 def supplement(dossier_id: int):
     """Ask for a supplement (form 02), once; a second request needs explicit confirmation."""
     acknowledged = request.form.get("acknowledge_late") == "1"
-    return _run(dossier_id, lambda d, u, at: lifecycle.request_supplement(
-        d, u, form_text("reason"), _items(), at=at, acknowledge_late=acknowledged),
-        "Đã gửi yêu cầu bổ sung (mẫu 02) cho người nộp hồ sơ {code}.")
+    return _run(
+        dossier_id,
+        lambda d, u, at: lifecycle.request_supplement(
+            d, u, form_text("reason"), _items(), at=at, acknowledge_late=acknowledged
+        ),
+        "Đã gửi yêu cầu bổ sung (mẫu 02) cho người nộp hồ sơ {code}.",
+    )
 
 
 @bp.post("/ho-so/<int:dossier_id>/tu-choi")
 @officer_required
 def refuse(dossier_id: int):
     """Refuse with the specific reason (form 03)."""
-    return _run(dossier_id, lambda d, u, at: lifecycle.refuse(d, u, form_text("reason"), at),
-                "Đã từ chối hồ sơ; Phiếu từ chối (mẫu 03) đang được tạo và ký.")
+    return _run(
+        dossier_id,
+        lambda d, u, at: lifecycle.refuse(d, u, form_text("reason"), at),
+        "Đã từ chối hồ sơ; Phiếu từ chối (mẫu 03) đang được tạo và ký.",
+    )
 
 
 @bp.post("/ho-so/<int:dossier_id>/tra-ket-qua")
 @officer_required
 def hand_over(dossier_id: int):
     """Hand the result over (entry in the tracking book, form 07); the dossier is returned."""
-    return _run(dossier_id, lambda d, u, at: lifecycle.hand_over(d, u, form_text("method"), at),
-                "Đã trả kết quả hồ sơ {code}.")
+    return _run(
+        dossier_id,
+        lambda d, u, at: lifecycle.hand_over(d, u, form_text("method"), at),
+        "Đã trả kết quả hồ sơ {code}.",
+    )
 
 
 @bp.post("/ho-so/<int:dossier_id>/tam-dung")
 @officer_required
 def suspend(dossier_id: int):
     """Suspend processing by agreement: the clock stops."""
-    return _run(dossier_id, lambda d, u, at: lifecycle.suspend(d, u, form_text("reason"), at),
-                "Đã tạm dừng giải quyết hồ sơ {code}.")
+    return _run(
+        dossier_id,
+        lambda d, u, at: lifecycle.suspend(d, u, form_text("reason"), at),
+        "Đã tạm dừng giải quyết hồ sơ {code}.",
+    )
 
 
 @bp.post("/ho-so/<int:dossier_id>/tiep-tuc")
@@ -160,8 +183,11 @@ def apologise(dossier_id: int):
             raise DomainError("chọn ngày hẹn trả mới (ngày/tháng/năm)", field="new_due_at")
         lifecycle.apologise(dossier, user, form_text("reason"), new_due_at, at)
 
-    return _run(dossier_id, verb,
-                "Đã hẹn lại ngày trả hồ sơ {code}; Phiếu xin lỗi (mẫu 04) đang được tạo và ký.")
+    return _run(
+        dossier_id,
+        verb,
+        "Đã hẹn lại ngày trả hồ sơ {code}; Phiếu xin lỗi (mẫu 04) đang được tạo và ký.",
+    )
 
 
 @bp.get("/ho-so/<int:dossier_id>/phieu-kiem-soat")

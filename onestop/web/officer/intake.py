@@ -18,14 +18,19 @@ from .applicants import find_or_register_applicant
 from .blueprint import bp, form_text, me
 from .desk import desk_agency_ids
 
-COPY_KINDS = {"original": "Bản chính", "copy": "Bản sao", "certified_copy": "Bản sao chứng thực",
-              "electronic": "Bản điện tử"}
+COPY_KINDS = {
+    "original": "Bản chính",
+    "copy": "Bản sao",
+    "certified_copy": "Bản sao chứng thực",
+    "electronic": "Bản điện tử",
+}
 
 
 def _desk_agencies(at) -> list[Agency]:
     ids = desk_agency_ids(me(), at)
-    return list(db.session.scalars(select(Agency).where(Agency.id.in_(ids or [-1]))
-                                   .order_by(Agency.name)))
+    return list(
+        db.session.scalars(select(Agency).where(Agency.id.in_(ids or [-1])).order_by(Agency.name))
+    )
 
 
 def _versions(agencies) -> list:
@@ -43,15 +48,23 @@ def _uploads(version) -> list[Upload]:
     for spec in version.definition["parts"]:
         for storage in request.files.getlist(f"part_{spec['code']}"):
             if storage and storage.filename:
-                uploads.append(Upload(spec["code"], storage.read(), storage.filename,
-                                      request.form.get(f"copy_{spec['code']}") or "copy"))
+                uploads.append(
+                    Upload(
+                        spec["code"],
+                        storage.read(),
+                        storage.filename,
+                        request.form.get(f"copy_{spec['code']}") or "copy",
+                    )
+                )
     return uploads
 
 
 def _form_data(version) -> dict:
-    return {spec["name"]: request.form.get(f"field_{spec['name']}", "")
-            for spec in version.definition["form"].get("fields", [])
-            if request.form.get(f"field_{spec['name']}", "") != ""}
+    return {
+        spec["name"]: request.form.get(f"field_{spec['name']}", "")
+        for spec in version.definition["form"].get("fields", [])
+        if request.form.get(f"field_{spec['name']}", "") != ""
+    }
 
 
 def _agency_id(agencies, version) -> int | None:
@@ -65,8 +78,13 @@ def _agency_id(agencies, version) -> int | None:
 
 def _render(agencies, version, errors=None, status=200):
     return render_template(
-        "officer/intake.html", agencies=agencies, versions=_versions(agencies), version=version,
-        errors=errors or {}, form=request.form, copy_kinds=COPY_KINDS,
+        "officer/intake.html",
+        agencies=agencies,
+        versions=_versions(agencies),
+        version=version,
+        errors=errors or {},
+        form=request.form,
+        copy_kinds=COPY_KINDS,
     ), status
 
 
@@ -87,24 +105,39 @@ def intake():
         return _render(agencies, version)
     try:
         applicant = find_or_register_applicant(
-            me(), id_number=form_text("id_number"), full_name=form_text("full_name"),
-            phone=form_text("phone"), email=form_text("email"), address=form_text("address"),
-            at=at)
+            me(),
+            id_number=form_text("id_number"),
+            full_name=form_text("full_name"),
+            phone=form_text("phone"),
+            email=form_text("email"),
+            address=form_text("address"),
+            at=at,
+        )
         dossier = lifecycle.register_at_desk(
-            me(), version, applicant, _form_data(version), _uploads(version),
+            me(),
+            version,
+            applicant,
+            _form_data(version),
+            _uploads(version),
             agency_id=_agency_id(agencies, version),
             channel=form_text("channel") or "desk",
             return_method=form_text("return_method") or "desk",
-            contact={"name": form_text("full_name"), "phone": form_text("phone"),
-                     "email": form_text("email"), "address": form_text("address"),
-                     "id_number": form_text("id_number")},
+            contact={
+                "name": form_text("full_name"),
+                "phone": form_text("phone"),
+                "email": form_text("email"),
+                "address": form_text("address"),
+                "id_number": form_text("id_number"),
+            },
             at=at,
         )
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        return _render(_desk_agencies(at), version_by_code(code), {exc.field or "form": exc.message},
-                       exc.status)
-    flash(f"Đã tiếp nhận hồ sơ {dossier.code}; Giấy tiếp nhận (mẫu 01) đang được tạo và ký.",
-          "success")
+        errors = {exc.field or "form": exc.message}
+        return _render(_desk_agencies(at), version_by_code(code), errors, exc.status)
+    flash(
+        f"Đã tiếp nhận hồ sơ {dossier.code}; Giấy tiếp nhận (mẫu 01) đang được tạo và ký.",
+        "success",
+    )
     return redirect(url_for("officer.dossier", dossier_id=dossier.id))

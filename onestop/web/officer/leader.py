@@ -64,26 +64,49 @@ def loads(user, at) -> list[Load]:
     recent = and_(Task.state == "done", Task.closed_at >= since)
     figures = db.session.execute(
         select(
-            Task.agency_id, Task.unit_id,
+            Task.agency_id,
+            Task.unit_id,
             func.sum(case((is_open, 1), else_=0)),
             func.sum(case((and_(is_open, Task.due_at < at), 1), else_=0)),
             func.sum(case((and_(recent, Task.result == "late"), 1), else_=0)),
             func.sum(case((recent, 1), else_=0)),
-        ).where(scope, or_(is_open, recent)).group_by(Task.agency_id, Task.unit_id)
+        )
+        .where(scope, or_(is_open, recent))
+        .group_by(Task.agency_id, Task.unit_id)
     ).all()
-    agencies_by_id = {a.id: a for a in db.session.scalars(
-        select(Agency).where(Agency.id.in_({row[0] for row in figures} or [-1])))}
-    units_by_id = {u.id: u for u in db.session.scalars(
-        select(Unit).where(Unit.id.in_({row[1] for row in figures if row[1]} or [-1])))}
+    agencies_by_id = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Agency).where(Agency.id.in_({row[0] for row in figures} or [-1]))
+        )
+    }
+    units_by_id = {
+        u.id: u
+        for u in db.session.scalars(
+            select(Unit).where(Unit.id.in_({row[1] for row in figures if row[1]} or [-1]))
+        )
+    }
     result = {}
     for agency_id, unit_id, open_, overdue, late, done in figures:
-        result[(agency_id, unit_id)] = Load(agencies_by_id[agency_id], units_by_id.get(unit_id),
-                                            int(open_), int(overdue), int(late), int(done))
+        result[(agency_id, unit_id)] = Load(
+            agencies_by_id[agency_id],
+            units_by_id.get(unit_id),
+            int(open_),
+            int(overdue),
+            int(late),
+            int(done),
+        )
     tasks = db.session.scalars(
-        select(Task).where(scope, is_open)
-        .options(joinedload(Task.dossier).joinedload(Dossier.procedure_version)
-                 .joinedload(ProcedureVersion.procedure), joinedload(Task.assignee))
-        .order_by(Task.due_at, Task.id).limit(TASK_LIMIT)
+        select(Task)
+        .where(scope, is_open)
+        .options(
+            joinedload(Task.dossier)
+            .joinedload(Dossier.procedure_version)
+            .joinedload(ProcedureVersion.procedure),
+            joinedload(Task.assignee),
+        )
+        .order_by(Task.due_at, Task.id)
+        .limit(TASK_LIMIT)
     ).all()
     for task in tasks:
         result[(task.agency_id, task.unit_id)].tasks.append(task)
@@ -121,8 +144,13 @@ def reassign(task_id: int):
         if assignee is None:
             raise DomainError("chọn cán bộ nhận việc", field="assignee")
         version = request.form.get("version", "")
-        runtime.reassign(task, me(), assignee, clock.now(),
-                         expected_version=int(version) if version.isdigit() else None)
+        runtime.reassign(
+            task,
+            me(),
+            assignee,
+            clock.now(),
+            expected_version=int(version) if version.isdigit() else None,
+        )
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

@@ -70,15 +70,17 @@ def allowed_actions(task, user, at: datetime) -> tuple[list[TaskAction], str | N
         except (Forbidden, DomainError) as exc:
             refusal = refusal or exc.message
             continue
-        found.append(TaskAction(
-            name=name,
-            label=ACTION_LABELS.get(name, name),
-            comment_required=workflow.comment_required(token, name),
-            issues_result=route.issues_result,
-            hands_over=route.to == RETURNED,
-            signature=signature_block(authorisation) if route.issues_result else None,
-            on_behalf=authorisation.form_line if authorisation.on_behalf else None,
-        ))
+        found.append(
+            TaskAction(
+                name=name,
+                label=ACTION_LABELS.get(name, name),
+                comment_required=workflow.comment_required(token, name),
+                issues_result=route.issues_result,
+                hands_over=route.to == RETURNED,
+                signature=signature_block(authorisation) if route.issues_result else None,
+                on_behalf=authorisation.form_line if authorisation.on_behalf else None,
+            )
+        )
     return found, None if found else refusal
 
 
@@ -86,8 +88,11 @@ def form_fields(dossier) -> list[tuple[str, object]]:
     """The applicant's form data as (label, value) in the procedure's field order."""
     specs = dossier.procedure_version.definition.get("form", {}).get("fields", [])
     data = dossier.form_data or {}
-    shown = [(spec.get("label", spec["name"]), data.get(spec["name"])) for spec in specs
-             if data.get(spec["name"]) not in (None, "")]
+    shown = [
+        (spec.get("label", spec["name"]), data.get(spec["name"]))
+        for spec in specs
+        if data.get(spec["name"]) not in (None, "")
+    ]
     known = {spec["name"] for spec in specs}
     return shown + [(key, value) for key, value in data.items() if key not in known]
 
@@ -102,8 +107,12 @@ def dossier_context(dossier, user, at: datetime, task=None) -> dict:
     return {
         "dossier": dossier,
         "task": task,
-        "task_step": step_name(dossier, task.step_id if task and task.branch is None
-                               else f"{task.step_id}/{task.branch}") if task else None,
+        "task_step": step_name(
+            dossier,
+            task.step_id if task and task.branch is None else f"{task.step_id}/{task.branch}",
+        )
+        if task
+        else None,
         "actions": actions,
         "why_not": why_not,
         "fields": form_fields(dossier),

@@ -17,8 +17,10 @@ from .blueprint import bp, me
 
 def queue_args() -> dict:
     """The queue filters from the query string (blank ones dropped)."""
-    args = {key: (request.args.get(key) or "").strip() or None
-            for key in ("view", "procedure", "status", "due", "after")}
+    args = {
+        key: (request.args.get(key) or "").strip() or None
+        for key in ("view", "procedure", "status", "due", "after")
+    }
     args["view"] = args["view"] or "all"
     return args
 
@@ -30,7 +32,8 @@ def queue():
     args = queue_args()
     result = worklist.page(me(), at=clock.now(), **args)
     procedures = db.session.execute(
-        select(Procedure.code, Procedure.name).where(Procedure.active.is_(True))
+        select(Procedure.code, Procedure.name)
+        .where(Procedure.active.is_(True))
         .order_by(Procedure.code)
     ).all()
     return render_template(

@@ -26,8 +26,15 @@ def refused(task_id: int, exc: DomainError):
     db.session.rollback()
     task = get_or_404(Task, task_id)
     field = exc.field if exc.field in ("comment", "method", "assignee") else "action"
-    return render_dossier(task.dossier, me(), clock.now(), task=task,
-                          errors={field: exc.message}, form=request.form, status=exc.status)
+    return render_dossier(
+        task.dossier,
+        me(),
+        clock.now(),
+        task=task,
+        errors={field: exc.message},
+        form=request.form,
+        status=exc.status,
+    )
 
 
 @bp.get("/nhiem-vu/<int:task_id>")
@@ -63,15 +70,18 @@ def act(task_id: int):
     try:
         if action == "hand_over" and request.form.get("method"):
             if _version() is not None and task.version != _version():
-                raise Conflict("Hồ sơ vừa được người khác xử lý; tải lại trang để xem bước hiện tại.",
-                               field="action")
+                raise Conflict(
+                    "Hồ sơ vừa được người khác xử lý; tải lại trang để xem bước hiện tại.",
+                    field="action",
+                )
             lifecycle.hand_over(dossier, me(), form_text("method"), at)
         else:
-            runtime.act(task, me(), action, form_text("comment"), at,
-                        expected_version=_version())
+            runtime.act(task, me(), action, form_text("comment"), at, expected_version=_version())
         db.session.commit()
     except DomainError as exc:
         return refused(task_id, exc)
-    flash(f"Hồ sơ {dossier.code}: {ACTION_LABELS.get(action, action).lower()} — đã ghi nhận.",
-          "success")
+    flash(
+        f"Hồ sơ {dossier.code}: {ACTION_LABELS.get(action, action).lower()} — đã ghi nhận.",
+        "success",
+    )
     return redirect(url_for("officer.queue"))

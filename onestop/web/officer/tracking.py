@@ -27,10 +27,14 @@ def book_rows(agency_id: int, start: datetime, end: datetime) -> list[dict]:
     """One row per dossier received in [start, end): code, applicant, dates, as on form 07."""
     dossiers = db.session.scalars(
         select(Dossier)
-        .where(Dossier.receiving_agency_id == agency_id, Dossier.received_at >= start,
-               Dossier.received_at < end)
+        .where(
+            Dossier.receiving_agency_id == agency_id,
+            Dossier.received_at >= start,
+            Dossier.received_at < end,
+        )
         .options(joinedload(Dossier.procedure_version).joinedload(ProcedureVersion.procedure))
-        .order_by(Dossier.received_at, Dossier.id).limit(BOOK_LIMIT)
+        .order_by(Dossier.received_at, Dossier.id)
+        .limit(BOOK_LIMIT)
     ).all()
     return [
         {
@@ -52,8 +56,9 @@ def book_rows(agency_id: int, start: datetime, end: datetime) -> list[dict]:
 
 def _period():
     today = local(clock.now()).date()
-    start = parse_local_date(request.values.get("from") or today.replace(day=1).isoformat(),
-                             "00:00")
+    start = parse_local_date(
+        request.values.get("from") or today.replace(day=1).isoformat(), "00:00"
+    )
     end = parse_local_date(request.values.get("to") or today.isoformat(), "00:00")
     if start is None or end is None:
         raise DomainError("nhập khoảng thời gian dạng năm-tháng-ngày", field="from")
@@ -65,8 +70,9 @@ def _period():
 def tracking_book():
     """The book for one desk agency; POST issues the signed form 07 for the period."""
     at = clock.now()
-    agencies = list(db.session.scalars(
-        select(Agency).where(Agency.id.in_(desk_agency_ids(me(), at) or [-1]))))
+    agencies = list(
+        db.session.scalars(select(Agency).where(Agency.id.in_(desk_agency_ids(me(), at) or [-1])))
+    )
     chosen = request.values.get("agency_id", "")
     agency = next((a for a in agencies if str(a.id) == chosen), agencies[0] if agencies else None)
     start, end = _period()
@@ -77,9 +83,20 @@ def tracking_book():
         document = issue_tracking_book(agency, me(), start, end, rows, at=at)
         db.session.commit()
         flash("Sổ theo dõi hồ sơ (mẫu 07) đang được tạo và ký.", "success")
-        return redirect(url_for("officer.tracking_book", agency_id=agency.id,
-                                document=document.id, **{"from": request.values.get("from", ""),
-                                                         "to": request.values.get("to", "")}))
-    return render_template("officer/tracking_book.html", agencies=agencies, agency=agency,
-                           rows=rows, start=start, end=end - timedelta(days=1),
-                           document_id=request.args.get("document", type=int))
+        return redirect(
+            url_for(
+                "officer.tracking_book",
+                agency_id=agency.id,
+                document=document.id,
+                **{"from": request.values.get("from", ""), "to": request.values.get("to", "")},
+            )
+        )
+    return render_template(
+        "officer/tracking_book.html",
+        agencies=agencies,
+        agency=agency,
+        rows=rows,
+        start=start,
+        end=end - timedelta(days=1),
+        document_id=request.args.get("document", type=int),
+    )

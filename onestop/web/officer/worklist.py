@@ -88,9 +88,7 @@ class Scope:
         """The on-behalf capacity when the user sees the task only through one, else None."""
         if task.assignee_id == self.user.id or any(_qualifies(task, p) for p in self.own):
             return None
-        return next(
-            (c for c in self.capacities if _qualifies(task, c.principal_position)), None
-        )
+        return next((c for c in self.capacities if _qualifies(task, c.principal_position)), None)
 
 
 def scope_for(user, at: datetime) -> Scope:
@@ -101,7 +99,10 @@ def scope_for(user, at: datetime) -> Scope:
 
     soon = current_app.config.get("ONESTOP_DUE_SOON_HOURS", 8) * 60
     return Scope(
-        user, at, own_positions(user, at), on_behalf_capacities(user, at),
+        user,
+        at,
+        own_positions(user, at),
+        on_behalf_capacities(user, at),
         calendar_for(None).add_minutes(at, soon),
     )
 
@@ -117,18 +118,24 @@ def _claimable(position, capacity=None):
     condition = and_(Task.assignee_id.is_(None), or_(Task.position_id == position.id, by_group))
     delegation = capacity.delegation if capacity is not None else None
     if delegation is not None and (delegation.procedure_codes or delegation.fields):
-        condition = and_(condition, or_(
-            Procedure.code.in_(delegation.procedure_codes or []),
-            Procedure.field.in_(delegation.fields or []),
-        ))
+        condition = and_(
+            condition,
+            or_(
+                Procedure.code.in_(delegation.procedure_codes or []),
+                Procedure.field.in_(delegation.fields or []),
+            ),
+        )
     return condition
 
 
 def _qualifies(task: Task, position) -> bool:
     if task.position_id is not None:
         return task.position_id == position.id
-    return (task.agency_id == position.agency_id and task.role == position.role
-            and (task.unit_id is None or task.unit_id == position.unit_id))
+    return (
+        task.agency_id == position.agency_id
+        and task.role == position.role
+        and (task.unit_id is None or task.unit_id == position.unit_id)
+    )
 
 
 def encode_cursor(task: Task) -> str:
@@ -145,8 +152,9 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         micros, task_id = cursor.split(".")
         return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(task_id)
     except (ValueError, OverflowError, OSError):
-        raise DomainError("the page cursor is not valid; start from the first page",
-                          field="after") from None
+        raise DomainError(
+            "the page cursor is not valid; start from the first page", field="after"
+        ) from None
 
 
 def _view_condition(scope: Scope, view: str):
@@ -193,8 +201,17 @@ def counts(scope: Scope, procedure=None, status=None, due=None) -> dict[str, int
     return dict(zip(VIEWS, (int(v) for v in db.session.execute(query).one()), strict=True))
 
 
-def page(user, *, view="all", procedure=None, status=None, due=None, after=None,
-         limit=PAGE_SIZE, at: datetime) -> Page:
+def page(
+    user,
+    *,
+    view="all",
+    procedure=None,
+    status=None,
+    due=None,
+    after=None,
+    limit=PAGE_SIZE,
+    at: datetime,
+) -> Page:
     """One page of a queue, soonest due first, starting after the cursor."""
     scope = scope_for(user, at)
     conditions = [_view_condition(scope, view), *_filters(scope, procedure, status, due)]
@@ -219,8 +236,9 @@ def page(user, *, view="all", procedure=None, status=None, due=None, after=None,
     more = len(tasks) > limit
     tasks = tasks[:limit]
     rows = _rows(scope, tasks)
-    return Page(rows, encode_cursor(tasks[-1]) if more else None,
-                counts(scope, procedure, status, due))
+    return Page(
+        rows, encode_cursor(tasks[-1]) if more else None, counts(scope, procedure, status, due)
+    )
 
 
 def _rows(scope: Scope, tasks: list[Task]) -> list[Row]:
@@ -234,11 +252,18 @@ def _rows(scope: Scope, tasks: list[Task]) -> list[Row]:
         label = capacity.label if capacity is not None else None
         due = task.due_at
         overdue = due is not None and due < scope.at
-        rows.append(Row(
-            task, step_name(task.dossier, task.step_id if task.branch is None
-                            else f"{task.step_id}/{task.branch}"),
-            label, overdue, not overdue and due is not None and due <= scope.soon_until,
-        ))
+        rows.append(
+            Row(
+                task,
+                step_name(
+                    task.dossier,
+                    task.step_id if task.branch is None else f"{task.step_id}/{task.branch}",
+                ),
+                label,
+                overdue,
+                not overdue and due is not None and due <= scope.soon_until,
+            )
+        )
     return rows
 
 
@@ -247,7 +272,9 @@ def _undelegable_codes(scope: Scope, tasks: list[Task]) -> set[str]:
     if not any(c.delegation is not None for c in scope.capacities):
         return set()
     return {
-        t.dossier.procedure_version.procedure.code for t in tasks
+        t.dossier.procedure_version.procedure.code
+        for t in tasks
         if not (t.dossier.procedure_version.definition.get("authority") or {}).get(
-            "delegable", True)
+            "delegable", True
+        )
     }
