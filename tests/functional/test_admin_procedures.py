@@ -95,3 +95,10 @@ def test_editor_loads_the_current_source(admin_client):
     """Does the editor open with the current version's YAML?"""
     html = admin_client.get(f"/quan-tri/quy-trinh?ma={CODE}").get_data(as_text=True)
     assert "Ban Tôn giáo thẩm định" in html
+
+
+def test_dossiers_of_a_version(admin_client):
+    """Does each version link to the dossiers pinned to it?"""
+    html = admin_client.get(f"/quan-tri/thu-tuc/{CODE}/ho-so?phien_ban=1").get_data(as_text=True)
+    assert "Nguyễn Thị Bình" in html and "1 hồ sơ" in html
+    assert admin_client.get(f"/quan-tri/thu-tuc/{CODE}/ho-so?phien_ban=9").status_code == 404

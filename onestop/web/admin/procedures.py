@@ -25,6 +25,7 @@ section(
 
 EDITOR_FILE = "quy-trinh.yaml"
 MAX_SOURCE = 200_000
+DOSSIER_LIMIT = 200
 
 
 def dossier_counts() -> dict[int, int]:
@@ -127,3 +128,25 @@ def workflow_editor():
     else:
         flash(f"Nội dung không đổi: phiên bản {version.number} vẫn là phiên bản hiện hành.", "info")
     return redirect(url_for("admin.procedure_detail", code=loaded.data["code"]))
+
+
+@bp.get("/thu-tuc/<code>/ho-so")
+def procedure_dossiers(code: str):
+    procedure = _procedure(code)
+    number = request.args.get("phien_ban", type=int)
+    version = next((v for v in procedure.versions if v.number == number), None)
+    if version is None:
+        raise NotFound("Không có phiên bản này.")
+    dossiers = db.session.scalars(
+        select(Dossier)
+        .where(Dossier.procedure_version_id == version.id)
+        .order_by(Dossier.id.desc())
+        .limit(DOSSIER_LIMIT)
+    ).all()
+    return render_template(
+        "admin/procedure_dossiers.html",
+        procedure=procedure,
+        version=version,
+        dossiers=dossiers,
+        total=dossier_counts().get(version.id, 0),
+    )
