@@ -141,3 +141,29 @@ def test_api_org_tree(admin_client):
     agencies = {a["key"]: a for a in admin_client.get("/api/v1/org/agencies").get_json()}
     assert agencies["SNV"]["eid"] == "H99.10"
     assert {p["key"] for p in agencies["SNV"]["positions"]} >= {"director", "tcbc_head"}
+
+
+def test_api_people_and_holdings(admin_client, demo_org):
+    """Can an integration create an officer, give them a position and end it, with field errors?"""
+    bad = admin_client.post(
+        "/api/v1/org/users", json={"username": "x y", "full_name": "X", "kind": "officer"}
+    )
+    assert bad.status_code == 400 and "username" in bad.get_json()["errors"]
+    created = admin_client.post(
+        "/api/v1/org/users",
+        json={"username": "api.officer", "full_name": "Cán bộ API", "kind": "officer"},
+    )
+    assert created.status_code == 201 and demo_org.user("api.officer").password_hash is None
+    body = {
+        "username": "api.officer",
+        "agency": "SNV",
+        "position": "nope",
+        "starts_on": "2026-12-01",
+    }
+    assert "position" in admin_client.post("/api/v1/org/holdings", json=body).get_json()["errors"]
+    holding = admin_client.post(
+        "/api/v1/org/holdings", json={**body, "position": "tcbc_specialist"}
+    ).get_json()
+    assert holding["ends_at"] is None
+    ended = admin_client.post(f"/api/v1/org/holdings/{holding['id']}/end")
+    assert ended.status_code == 200 and ended.get_json()["ends_at"].startswith("2026-12-03")

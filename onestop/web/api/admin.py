@@ -1,6 +1,9 @@
-"""Administration API: delegations of authority (list, create, revoke) and the org tree."""
+"""Administration API: delegations (list, create, revoke), the org tree, people and holdings."""
 
 from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import jsonify, request
 from marshmallow import Schema, fields, validate
@@ -10,13 +13,15 @@ from onestop.domain import DomainError, NotFound
 from onestop.domain.delegation.models import DELEGATION_KINDS, Delegation
 from onestop.domain.delegation.operations import delegate_authority, revoke_delegation
 from onestop.domain.delegation.queries import list_delegations
-from onestop.domain.org.models import Agency, Position, User
+from onestop.domain.org import operations as org_operations
+from onestop.domain.org.models import Agency, Position, PositionHolding, User
 from onestop.extensions import db
 from onestop.infra import clock
 
 from .spec import api_user, endpoint, json_body
 
 STATES = ("in_force", "scheduled", "expired", "revoked")
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class DelegationSchema(Schema):
@@ -243,3 +248,113 @@ def org_agencies_api():
             ]
         )
     )
+
+
+class PersonRequestSchema(Schema):
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("citizen", "officer", "admin")))
+    email = fields.String(load_default=None)
+    phone = fields.String(load_default=None)
+    id_number = fields.String(load_default=None)
+    password = fields.String(
+        load_default=None, metadata={"description": "Bỏ trống: tài khoản chưa đăng nhập được"}
+    )
+
+
+class PersonSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    kind = fields.String()
+    active = fields.Boolean()
+
+
+class HoldingRequestSchema(Schema):
+    username = fields.String(required=True)
+    agency = fields.String(required=True, metadata={"description": "Mã cơ quan, ví dụ SNV"})
+    position = fields.String(required=True, metadata={"description": "Mã chức danh"})
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(load_default=None, metadata={"description": "Giữ đến hết ngày này"})
+
+
+class HoldingSchema(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    position_id = fields.Integer()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime(allow_none=True)
+
+
+def _local_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL)
+
+
+@endpoint(
+    "/org/users",
+    methods=("POST",),
+    summary="Tạo tài khoản người dùng",
+    tag="Quản trị",
+    auth="admin",
+    body=PersonRequestSchema,
+    response=PersonSchema,
+)
+def create_person_api():
+    data = json_body(PersonRequestSchema())
+    password = data.pop("password")
+    user = org_operations.create_person(
+        api_user(), password=password, without_password=password is None, **data
+    )
+    db.session.commit()
+    return jsonify(PersonSchema().dump(user)), 201
+
+
+@endpoint(
+    "/org/holdings",
+    methods=("POST",),
+    summary="Giao chức danh cho người dùng trong một thời kỳ",
+    tag="Quản trị",
+    auth="admin",
+    body=HoldingRequestSchema,
+    response=HoldingSchema,
+)
+def create_holding_api():
+    data = json_body(HoldingRequestSchema())
+    user = db.session.scalar(select(User).where(User.username == data["username"]))
+    if user is None:
+        raise DomainError("Không có tài khoản này.", field="username")
+    agency = db.session.scalar(select(Agency).where(Agency.key == data["agency"]))
+    if agency is None:
+        raise DomainError("Không có cơ quan mã này.", field="agency")
+    position = db.session.scalar(
+        select(Position).where(Position.agency_id == agency.id, Position.key == data["position"])
+    )
+    if position is None:
+        raise DomainError("Cơ quan không có chức danh mã này.", field="position")
+    ends_on = data["ends_on"]
+    holding = org_operations.assign_position(
+        api_user(),
+        user,
+        position,
+        starts_at=_local_start(data["starts_on"]),
+        ends_at=_local_start(ends_on + timedelta(days=1)) if ends_on else None,
+    )
+    db.session.commit()
+    return jsonify(HoldingSchema().dump(holding)), 201
+
+
+@endpoint(
+    "/org/holdings/<int:holding_id>/end",
+    methods=("POST",),
+    summary="Kết thúc việc giữ chức danh ngay bây giờ",
+    tag="Quản trị",
+    auth="admin",
+    response=HoldingSchema,
+)
+def end_holding_api(holding_id: int):
+    holding = db.session.get(PositionHolding, holding_id)
+    if holding is None:
+        raise NotFound("Không có bản ghi giữ chức danh này.")
+    org_operations.end_holding(api_user(), holding)
+    db.session.commit()
+    return jsonify(HoldingSchema().dump(holding))
