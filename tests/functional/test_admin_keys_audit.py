@@ -75,13 +75,13 @@ def test_issue_development_key(admin_client, demo_org):
     """Can an administrator issue a development key for a signer, valid for years?"""
     owner = f"user:{demo_org.user('giamdoc.snv').id}"
     response = admin_client.post(
-        "/quan-tri/khoa-ky-so/cap-khoa-thu-nghiem", data={"owner": owner, "replace": "1"}
+        "/quan-tri/khoa-ky-so/cap-khoa-thu-nghiem", data={"dev_owner": owner, "replace": "1"}
     )
     assert response.status_code == 302
     html = admin_client.get("/quan-tri/khoa-ky-so").get_data(as_text=True)
     assert 'data-key="user-giamdoc.snv" data-state="valid"' in html
-    missing = admin_client.post("/quan-tri/khoa-ky-so/cap-khoa-thu-nghiem", data={"owner": ""})
-    assert missing.status_code == 400 and 'id="e-owner"' in missing.get_data(as_text=True)
+    missing = admin_client.post("/quan-tri/khoa-ky-so/cap-khoa-thu-nghiem", data={"dev_owner": ""})
+    assert missing.status_code == 400 and 'id="e-dev_owner"' in missing.get_data(as_text=True)
 
 
 def test_every_admin_change_is_in_the_viewer(admin_client):

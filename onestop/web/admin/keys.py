@@ -150,9 +150,9 @@ def integer_or_none(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _owner() -> Identity:
+def _owner(field: str = "owner") -> Identity:
     """The identity (label, names) of the organisation or signer chosen in the form."""
-    raw = text("owner") or ""
+    raw = text(field) or ""
     kind, _, ident = raw.partition(":")
     if kind == "org" and (agency := db.session.get(Agency, integer_or_none(ident))):
         return Identity(key_label("org", agency.key), agency.name, organisation=agency.name)
@@ -160,7 +160,7 @@ def _owner() -> Identity:
         return Identity(
             key_label("user", user.username), user.full_name, organisation=None, title=None
         )
-    raise DomainError("Chọn cơ quan hoặc người ký.", field="owner")
+    raise DomainError("Chọn cơ quan hoặc người ký.", field=field)
 
 
 @bp.post("/khoa-ky-so/cap-khoa-thu-nghiem")
@@ -170,9 +170,9 @@ def key_issue():
             raise DomainError(
                 "Môi trường vận hành chỉ dùng khóa do tổ chức chứng thực cấp: "
                 "tải tệp PKCS#12 hoặc dùng thiết bị PKCS#11.",
-                field="owner",
+                field="dev_owner",
             )
-        identity = _owner()
+        identity = _owner("dev_owner")
         store = _store()
         replace = flag("replace")
         if store.p12_path(identity.label).exists() and not replace:
