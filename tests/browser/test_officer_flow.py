@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 
 from onestop.extensions import db
@@ -18,6 +20,16 @@ FORM = {
     "requester_relation": "Mẹ",
 }
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_forked_scheduler(browser):
+    """End the job scheduler the embedded worker forks: it holds the Playwright driver's pipe
+    open, and closing the browser would then wait forever."""
+    yield
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +79,9 @@ def test_desk_receives_officer_submits_chairman_approves_desk_hands_over(
 ):
     try:
         _story(browser, live_server, online_dossier)
-    except Exception:
-        import traceback
-
-        with open("/tmp/officer_fail.txt", "w") as out:
-            traceback.print_exc(file=out)
-            for context in browser.contexts:
-                for page in context.pages:
-                    out.write(f"\n=== {page.url}\n{page.inner_text('body')[:3000]}\n")
-        raise
+    finally:
+        for context in list(browser.contexts):
+            context.close()
 
 
 def _story(browser, live_server, online_dossier):
