@@ -117,6 +117,10 @@ SETTINGS: tuple[Setting, ...] = (
             "User PIN of the PKCS#11 token (keep it in the environment, never in files)."),
     Setting("ONESTOP_DOCUMENT_STUCK_MINUTES", "ONESTOP_DOCUMENT_STUCK_MINUTES", 10, _positive_int,
             "Minutes after which a document still rendering (or pending) is re-queued."),
+    Setting("ONESTOP_LOOKUP_PER_MINUTE", "ONESTOP_LOOKUP_PER_MINUTE", 10, _positive_int,
+            "Public dossier lookups (/tra-cuu) allowed per address per minute."),
+    Setting("ONESTOP_SMS_BACKEND", "ONESTOP_SMS_BACKEND", "log", _choice("log", "outbox"),
+            "SMS sender: log writes each message to the log; outbox keeps it in the database only."),
 )
 
 

@@ -83,3 +83,11 @@ def refresh_statistics(*dossier_ids: int) -> int:
     from onestop.domain.statistics.rebuild import refresh_all, refresh_dossiers
 
     return refresh_dossiers(dossier_ids) if dossier_ids else refresh_all()
+
+
+@job
+def send_notification(notification_id: int) -> str:
+    """Send one e-mail or SMS to an applicant (failures recorded and retried)."""
+    from onestop.domain.notifications.operations import deliver
+
+    return deliver(notification_id)

@@ -32,6 +32,7 @@ EVENTS = (
 SUBSCRIBERS: list[str] = [
     "onestop.domain.statistics.subscribers",
     "onestop.domain.documents.subscribers",
+    "onestop.domain.notifications.subscribers",
 ]
 
 _handlers: dict[str, list[Callable]] = defaultdict(list)
