@@ -94,10 +94,13 @@ def test_refusal_needs_a_reason_and_issues_form_03(client, login_as, submitted):
     assert submitted.status == "refused" and len(_papers(submitted, "refusal")) == 1
 
 
-def test_an_officer_of_another_commune_may_not_receive(client, login_as, submitted):
+def test_an_officer_of_another_commune_neither_sees_nor_receives(client, login_as, submitted):
     login_as("motcua.hoalac")
     response = client.post(f"/can-bo/ho-so/{submitted.id}/tiep-nhan")
-    assert response.status_code == 403
+    assert response.status_code == 404 and "Nguyễn An Khang" not in response.get_data(as_text=True)
+    assert client.get(f"/can-bo/ho-so/{submitted.id}").status_code == 404
+    part = submitted.parts[0]
+    assert client.get(f"/can-bo/ho-so/{submitted.id}/thanh-phan/{part.id}").status_code == 404
     db.session.refresh(submitted)
     assert submitted.status == "submitted"
 

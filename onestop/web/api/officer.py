@@ -154,9 +154,11 @@ def _task(task_id: int) -> Task:
 )
 def officer_task(task_id: int):
     from onestop.domain.dossiers.queries import facts
+    from onestop.web.officer.blueprint import visible_dossier
     from onestop.web.officer.pages import allowed_actions
 
     task = _task(task_id)
+    visible_dossier(task.dossier_id)
     actions, why_not = allowed_actions(task, api_user(), clock.now())
     return jsonify(
         {

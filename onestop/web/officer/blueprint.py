@@ -25,6 +25,31 @@ def get_or_404(model, ident: int):
     return row
 
 
+def visible_dossier(dossier_id: int):
+    """The dossier, if the officer works where it is received or handled (else 404)."""
+    from sqlalchemy import select
+
+    from onestop.domain.delegation.authority import own_positions
+    from onestop.domain.delegation.queries import on_behalf_capacities
+    from onestop.domain.dossiers.models import Dossier
+    from onestop.domain.workflow.models import Task
+    from onestop.infra import clock
+
+    dossier = get_or_404(Dossier, dossier_id)
+    at = clock.now()
+    user = me()
+    agencies = {p.agency_id for p in own_positions(user, at)}
+    agencies |= {c.principal_position.agency_id for c in on_behalf_capacities(user, at)}
+    if dossier.receiving_agency_id in agencies:
+        return dossier
+    handled = db.session.scalar(
+        select(Task.id).where(Task.dossier_id == dossier.id, Task.agency_id.in_(agencies)).limit(1)
+    )
+    if handled is None:
+        abort(404)
+    return dossier
+
+
 def back_to(default: str) -> str:
     """The page a form came from (`back` field), kept inside the workspace; else `default`."""
     target = request.form.get("back") or ""

@@ -18,7 +18,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 from onestop.web.security import officer_required
 
-from .blueprint import back_to, bp, form_text, get_or_404, me
+from .blueprint import back_to, bp, form_text, get_or_404, me, visible_dossier
 from .pages import render_dossier
 
 DESK_LIMIT = 100
@@ -64,12 +64,12 @@ def desk():
 @officer_required
 def dossier(dossier_id: int):
     """The dossier as the desk sees it (check, receive, refuse, hand over)."""
-    return render_dossier(get_or_404(Dossier, dossier_id), me(), clock.now())
+    return render_dossier(visible_dossier(dossier_id), me(), clock.now())
 
 
 def _run(dossier_id: int, verb, done: str):
     """Run a dossier verb for the officer; commit, or re-render the page with the refusal."""
-    dossier = get_or_404(Dossier, dossier_id)
+    dossier = visible_dossier(dossier_id)
     page = url_for("officer.dossier", dossier_id=dossier_id)
     try:
         verb(dossier, me(), clock.now())
@@ -196,7 +196,7 @@ def control_sheet(dossier_id: int):
     """Form 06 as it stands: each hand-over with its time and whether it was on time."""
     from onestop.domain.dossiers.queries import control_sheet as rows
 
-    dossier = get_or_404(Dossier, dossier_id)
+    dossier = visible_dossier(dossier_id)
     return render_template("officer/control_sheet.html", dossier=dossier, rows=rows(dossier))
 
 
@@ -211,6 +211,7 @@ def part_file(dossier_id: int, part_id: int):
     from onestop.domain.dossiers.models import DossierPart
     from onestop.services import storage
 
+    visible_dossier(dossier_id)
     part = get_or_404(DossierPart, part_id)
     if part.dossier_id != dossier_id or part.blob is None:
         abort(404)

@@ -12,7 +12,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 from onestop.web.security import officer_required
 
-from .blueprint import bp, form_text, get_or_404, me
+from .blueprint import bp, form_text, get_or_404, me, visible_dossier
 from .pages import ACTION_LABELS, render_dossier
 
 
@@ -42,7 +42,7 @@ def refused(task_id: int, exc: DomainError):
 def task(task_id: int):
     """The dossier seen from one of its steps, with the actions this officer may take now."""
     task = get_or_404(Task, task_id)
-    return render_dossier(task.dossier, me(), clock.now(), task=task)
+    return render_dossier(visible_dossier(task.dossier_id), me(), clock.now(), task=task)
 
 
 @bp.post("/nhiem-vu/<int:task_id>/nhan")
