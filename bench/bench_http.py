@@ -29,10 +29,16 @@ from common import DEFAULT_URL, REDIS_URL, ROOT, Result, make_app, percentile
 GOAL = 0.5
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwABAQEABRjYTgAAAABJRU5ErkJggg==")
-FORM = {"child_name": "Nguyễn An Khang", "child_birth_date": "2026-11-20", "child_sex": "Nam",
-        "birth_place": "Trạm y tế xã An Bình", "mother_name": "Nguyễn Thị Bình",
-        "requester_relation": "Mẹ"}
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4DwABAQEABRjYTgAAAABJRU5ErkJggg=="
+)
+FORM = {
+    "child_name": "Nguyễn An Khang",
+    "child_birth_date": "2026-11-20",
+    "child_sex": "Nam",
+    "birth_place": "Trạm y tế xã An Bình",
+    "mother_name": "Nguyễn Thị Bình",
+    "requester_relation": "Mẹ",
+}
 
 
 def prepare(url: str, citizens: int) -> dict:
@@ -52,12 +58,18 @@ def prepare(url: str, citizens: int) -> dict:
             seed_demo()
         agency_id = db.session.scalar(select(Agency.id).where(Agency.key == "XA-AN-BINH"))
         version = db.session.scalar(
-            select(Procedure).where(Procedure.code == "1.001193")).current_version
+            select(Procedure).where(Procedure.code == "1.001193")
+        ).current_version
         secrets = []
         run = int(time.time())
         for i in range(citizens):
-            user = User(username=f"bench.http.{run}.{i}", kind="citizen", full_name="Trần Văn Đo",
-                        id_number=f"9{run % 10**7:07d}{i:04d}", phone="0912345678")
+            user = User(
+                username=f"bench.http.{run}.{i}",
+                kind="citizen",
+                full_name="Trần Văn Đo",
+                id_number=f"9{run % 10**7:07d}{i:04d}",
+                phone="0912345678",
+            )
             db.session.add(user)
             db.session.flush()
             secrets.append(create_token(None, user, "benchmark")[1])
@@ -67,11 +79,24 @@ def prepare(url: str, citizens: int) -> dict:
             if part.get("required"):
                 pdf = "application/pdf" in (part.get("accept") or ["application/pdf"])
                 data, name = (PDF, "giay.pdf") if pdf else (PNG, "anh.png")
-                parts.append({"code": part["code"], "filename": name,
-                              "content_base64": base64.b64encode(data).decode()})
-    return {"tokens": secrets, "body": {"procedure_code": "1.001193", "form_data": FORM,
-                                        "parts": parts, "agency_id": agency_id,
-                                        "return_method": "electronic", "phone": "0912345678"}}
+                parts.append(
+                    {
+                        "code": part["code"],
+                        "filename": name,
+                        "content_base64": base64.b64encode(data).decode(),
+                    }
+                )
+    return {
+        "tokens": secrets,
+        "body": {
+            "procedure_code": "1.001193",
+            "form_data": FORM,
+            "parts": parts,
+            "agency_id": agency_id,
+            "return_method": "electronic",
+            "phone": "0912345678",
+        },
+    }
 
 
 COUNTER = itertools.count()  # one sequence of idempotency keys for every load of the run
@@ -88,11 +113,26 @@ class Gunicorn:
 
     def __init__(self, target: str, env: dict, workers: int):
         self.port = free_port()
+        # Kept open while the server runs; closed in __exit__.
+        self.log = open("/tmp/onestop-bench-gunicorn.log", "a")  # noqa: SIM115
         self.process = subprocess.Popen(
-            ["gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--log-level",
-             "warning", "--timeout", "60", target],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-            stderr=open("/tmp/onestop-bench-gunicorn.log", "a"))  # noqa: SIM115 - lives with it
+            [
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                target,
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+        )
 
     def __enter__(self):
         deadline = time.time() + 60
@@ -108,6 +148,7 @@ class Gunicorn:
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+        self.log.close()
 
     def worker_memory_mb(self) -> list[float]:
         """Resident memory (PSS when available) of each worker process."""
@@ -135,8 +176,9 @@ def load(port: int, path: str, bodies, headers_for, seconds: float, clients: int
             body = json.dumps(bodies(n)).encode()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             started = time.perf_counter()
-            conn.request("POST", path, body, {"Content-Type": "application/json",
-                                              **headers_for(slot)})
+            conn.request(
+                "POST", path, body, {"Content-Type": "application/json", **headers_for(slot)}
+            )
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
@@ -152,13 +194,19 @@ def load(port: int, path: str, bodies, headers_for, seconds: float, clients: int
         list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
     ok = sum(c for s, c in statuses.items() if 200 <= s < 300)
-    return {"per_second": ok / elapsed, "requests": sum(statuses.values()), "ok": ok,
-            "statuses": {str(k): v for k, v in statuses.items()},
-            "p50_ms": percentile(latencies, 50) * 1000, "p95_ms": percentile(latencies, 95) * 1000}
+    return {
+        "per_second": ok / elapsed,
+        "requests": sum(statuses.values()),
+        "ok": ok,
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+    }
 
 
-def run(url: str = DEFAULT_URL, seconds: float = 15, workers: int = 2,
-        clients: int = 4) -> list[Result]:
+def run(
+    url: str = DEFAULT_URL, seconds: float = 15, workers: int = 2, clients: int = 4
+) -> list[Result]:
     """Both servers, one after the other; the submission result and the memory per worker."""
     prepared = prepare(url, clients)
     ceiling_app.prepare(url)
@@ -168,28 +216,62 @@ def run(url: str = DEFAULT_URL, seconds: float = 15, workers: int = 2,
     def bodies(n):
         return {**body, "idempotency_key": f"bench-{stamp}-{n}"}
 
-    env = {"DATABASE_URL": url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret",
-           "ONESTOP_ENV": "production", "ONESTOP_SIGNER": "fake",
-           "ONESTOP_INSTANCE_PATH": "/tmp/onestop-bench", "ONESTOP_STORAGE_PATH":
-           "/tmp/onestop-bench/files", "BENCH_DATABASE_URL": url}
+    env = {
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": "bench-secret",
+        "ONESTOP_ENV": "production",
+        "ONESTOP_SIGNER": "fake",
+        "ONESTOP_INSTANCE_PATH": "/tmp/onestop-bench",
+        "ONESTOP_STORAGE_PATH": "/tmp/onestop-bench/files",
+        "BENCH_DATABASE_URL": url,
+    }
     with Gunicorn("wsgi:app", env, workers) as server:
-        load(server.port, "/api/v1/dossiers", bodies,
-             lambda s: {"Authorization": f"Bearer {tokens[s]}"}, 2, clients)  # warm-up
-        ours = load(server.port, "/api/v1/dossiers", bodies,
-                    lambda s: {"Authorization": f"Bearer {tokens[s]}"}, seconds, clients)
+        load(
+            server.port,
+            "/api/v1/dossiers",
+            bodies,
+            lambda s: {"Authorization": f"Bearer {tokens[s]}"},
+            2,
+            clients,
+        )  # warm-up
+        ours = load(
+            server.port,
+            "/api/v1/dossiers",
+            bodies,
+            lambda s: {"Authorization": f"Bearer {tokens[s]}"},
+            seconds,
+            clients,
+        )
         memory = server.worker_memory_mb()
     with Gunicorn("bench.ceiling:create_app()", env, workers) as server:
         load(server.port, "/rows", bodies, lambda s: {}, 2, clients)
         ceiling = load(server.port, "/rows", bodies, lambda s: {}, seconds, clients)
     ratio = ours["per_second"] / ceiling["per_second"]
     return [
-        Result("HTTP submission (POST /api/v1/dossiers)", round(ours["per_second"], 1), "req/s",
-               round(ceiling["per_second"], 1), "bare Flask one-row insert",
-               round(ratio, 2), f">= {GOAL} of the ceiling", ratio >= GOAL,
-               {"ours": ours, "ceiling": ceiling, "workers": workers, "clients": clients,
-                "seconds": seconds}),
-        Result("memory per gunicorn worker (after the load)", round(max(memory), 1), "MB PSS",
-               details={"workers_mb": [round(m, 1) for m in memory]}),
+        Result(
+            "HTTP submission (POST /api/v1/dossiers)",
+            round(ours["per_second"], 1),
+            "req/s",
+            round(ceiling["per_second"], 1),
+            "bare Flask one-row insert",
+            round(ratio, 2),
+            f">= {GOAL} of the ceiling",
+            ratio >= GOAL,
+            {
+                "ours": ours,
+                "ceiling": ceiling,
+                "workers": workers,
+                "clients": clients,
+                "seconds": seconds,
+            },
+        ),
+        Result(
+            "memory per gunicorn worker (after the load)",
+            round(max(memory), 1),
+            "MB PSS",
+            details={"workers_mb": [round(m, 1) for m in memory]},
+        ),
     ]
 
 

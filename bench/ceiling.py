@@ -13,7 +13,8 @@ from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table,
 
 metadata = MetaData()
 rows = Table(
-    "bench_ceiling_rows", metadata,
+    "bench_ceiling_rows",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("key", String(64), unique=True),
     Column("payload", JSON),
@@ -37,8 +38,10 @@ def create_app() -> Flask:
     def insert_row():
         data = request.get_json()
         with engine.begin() as conn:
-            new_id = conn.execute(rows.insert().values(
-                key=data["idempotency_key"], payload=data["form_data"]).returning(rows.c.id)
+            new_id = conn.execute(
+                rows.insert()
+                .values(key=data["idempotency_key"], payload=data["form_data"])
+                .returning(rows.c.id)
             ).scalar_one()
         return jsonify({"id": new_id}), 201
 

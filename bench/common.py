@@ -38,10 +38,17 @@ class Result:
 
 def bench_config(url: str, instance: str) -> dict:
     """Production-like settings on the bench database (fake signer, no embedded worker)."""
-    return {"ONESTOP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-            "ONESTOP_INSTANCE_PATH": instance, "ONESTOP_STORAGE_PATH": f"{instance}/files",
-            "ONESTOP_EMBEDDED_WORKER": False, "WTF_CSRF_ENABLED": False, "ONESTOP_SIGNER": "fake",
-            "REDIS_URL": REDIS_URL}
+    return {
+        "ONESTOP_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench",
+        "ONESTOP_INSTANCE_PATH": instance,
+        "ONESTOP_STORAGE_PATH": f"{instance}/files",
+        "ONESTOP_EMBEDDED_WORKER": False,
+        "WTF_CSRF_ENABLED": False,
+        "ONESTOP_SIGNER": "fake",
+        "REDIS_URL": REDIS_URL,
+    }
 
 
 def make_app(url: str, instance: str = "/tmp/onestop-bench"):
@@ -59,8 +66,9 @@ def ensure_database(url: str, *, fresh: bool = False) -> None:
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                             {"n": target.database})
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
         if exists and fresh:
             conn.execute(text(f'DROP DATABASE "{target.database}" WITH (FORCE)'))
             exists = False
@@ -87,6 +95,11 @@ def machine() -> dict:
         memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     except OSError:
         memory_kb = 0
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory_kb / 2**20, 1),
-            "python": platform.python_version(), "platform": platform.platform(),
-            "load_average": os.getloadavg()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": os.getloadavg(),
+    }

@@ -37,7 +37,7 @@ class BulkWriter:
 
     def _copy(self, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         connection = db.session.connection().connection.driver_connection
-        statement = f'COPY {table.name} ({", ".join(columns)}) FROM STDIN (FORMAT BINARY)'
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
         with connection.cursor() as cursor, cursor.copy(statement) as copy:
             # Declared types: psycopg dumps each value without a per-value lookup (json included).
             copy.set_types([_pg_type(table.c[c]) for c in columns])
@@ -50,15 +50,21 @@ def _pg_type(column) -> str:
     kind = column.type.__class__.__name__
     if kind == "UTCDateTime":
         return "timestamptz"
-    types = {"Integer": "int4", "BigInteger": "int8", "Boolean": "bool", "JSON": "json",
-             "String": "varchar"}
+    types = {
+        "Integer": "int4",
+        "BigInteger": "int8",
+        "Boolean": "bool",
+        "JSON": "json",
+        "String": "varchar",
+    }
     return types.get(kind, "text")
 
 
 def relax_foreign_keys() -> bool:
     """Skip foreign-key triggers in this transaction (PostgreSQL superuser): the rows are whole."""
     if db.session.get_bind().dialect.name != "postgresql" or not db.session.scalar(
-            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+        text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    ):
         return False
     db.session.execute(text("SET LOCAL session_replication_role = replica"))
     return True
@@ -81,6 +87,9 @@ def reset_sequences(tables: list[Table]) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in tables:
-        db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-            f"coalesce((SELECT max(id) FROM {table.name}), 1))"))
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table.name}), 1))"
+            )
+        )

@@ -24,8 +24,9 @@ class FactMaker:
         by_agency: dict[int, list[dict]] = defaultdict(list)
         for task in story.tasks:
             by_agency[task["agency_id"]].append(task)
-        parts = [self._part(story, fact, agency_id, tasks)
-                 for agency_id, tasks in by_agency.items()]
+        parts = [
+            self._part(story, fact, agency_id, tasks) for agency_id, tasks in by_agency.items()
+        ]
         officers = {t["assignee_id"] for t in story.tasks if t["assignee_id"]}
         officers |= {dossier["received_by_id"]} if dossier["received_by_id"] else set()
         units = {t["unit_id"] for t in story.tasks if t["unit_id"]}
@@ -40,14 +41,23 @@ class FactMaker:
         dossier, route = story.dossier, story.route
         resolved = dossier["status"] in ("processed", "returned")
         return {
-            "dossier_id": dossier["id"], "dossier_code": dossier["code"], "agency_id": agency_id,
-            "procedure_code": route.code, "procedure_name": route.name, "field": route.field,
-            "channel": dossier["channel"], "processed_at": dossier.get("processed_at"),
+            "dossier_id": dossier["id"],
+            "dossier_code": dossier["code"],
+            "agency_id": agency_id,
+            "procedure_code": route.code,
+            "procedure_name": route.name,
+            "field": route.field,
+            "channel": dossier["channel"],
+            "processed_at": dossier.get("processed_at"),
             "returned_at": dossier.get("returned_at"),
             "electronic_result": resolved and dossier["return_method"] == "electronic",
-            "digitised": False, "reused": False,  # no parts are generated
-            "rating": dossier.get("rating"), "complaint": dossier["complaint"],
-            "new_due_at": None, "apology": False, "refreshed_at": self.now,
+            "digitised": False,
+            "reused": False,  # no parts are generated
+            "rating": dossier.get("rating"),
+            "complaint": dossier["complaint"],
+            "new_due_at": None,
+            "apology": False,
+            "refreshed_at": self.now,
         }
 
     def _dossier_fact(self, story: Story) -> dict:
@@ -57,34 +67,50 @@ class FactMaker:
         received, due, ended = dossier["received_at"], dossier["due_at"], story.ended_at
         second = _second_request(story)
         fact = self._common(story, agency_id)
-        fact.update(received_at=received, due_at=due, late_since=min(filter(None, (due, second))),
-                    ended_at=ended, outcome=story.outcome,
-                    supplement_count=dossier["supplement_count"],
-                    paused_minutes=self._paused(cal, story, received, ended))
+        fact.update(
+            received_at=received,
+            due_at=due,
+            late_since=min(filter(None, (due, second))),
+            ended_at=ended,
+            outcome=story.outcome,
+            supplement_count=dossier["supplement_count"],
+            paused_minutes=self._paused(cal, story, received, ended),
+        )
         if ended is None:
             fact.update(classification=None, working_minutes=None)
         else:
             late = second is not None and second <= ended
             fact["classification"] = "late" if late else cal.classify(ended, due)
             fact["working_minutes"] = max(
-                0, cal.minutes_between(received, ended) - fact["paused_minutes"])
+                0, cal.minutes_between(received, ended) - fact["paused_minutes"]
+            )
         return fact
 
     def _part(self, story: Story, fact: dict, agency_id: int, tasks: list[dict]) -> dict:
         cal = self.calendars[agency_id]
         part = self._common(story, agency_id)
         received = max(min(t["opened_at"] for t in tasks), fact["received_at"])
-        marks = [t["due_at"] for t in tasks
-                 if t["closed_at"] is None or t["closed_at"] > t["due_at"]]
-        part.update(received_at=received, due_at=max(t["due_at"] for t in tasks),
-                    supplement_count=fact["supplement_count"],
-                    late_since=min(filter(None, (min(marks) if marks else None,
-                                                 _second_request(story))), default=None))
+        marks = [
+            t["due_at"] for t in tasks if t["closed_at"] is None or t["closed_at"] > t["due_at"]
+        ]
+        part.update(
+            received_at=received,
+            due_at=max(t["due_at"] for t in tasks),
+            supplement_count=fact["supplement_count"],
+            late_since=min(
+                filter(None, (min(marks) if marks else None, _second_request(story))), default=None
+            ),
+        )
         open_tasks = [t for t in tasks if t["state"] == "open"]
         done = [t for t in tasks if t["state"] == "done"]
         if open_tasks and fact["ended_at"] is None:
-            part.update(ended_at=None, outcome=None, classification=None, working_minutes=None,
-                        paused_minutes=self._paused(cal, story, received, None))
+            part.update(
+                ended_at=None,
+                outcome=None,
+                classification=None,
+                working_minutes=None,
+                paused_minutes=self._paused(cal, story, received, None),
+            )
             return part
         if open_tasks or not done:
             part["ended_at"], part["outcome"] = max(fact["ended_at"], received), fact["outcome"]
@@ -98,7 +124,8 @@ class FactMaker:
         part["classification"] = worst
         part["paused_minutes"] = self._paused(cal, story, received, part["ended_at"])
         part["working_minutes"] = max(
-            0, cal.minutes_between(received, part["ended_at"]) - part["paused_minutes"])
+            0, cal.minutes_between(received, part["ended_at"]) - part["paused_minutes"]
+        )
         return part
 
     def _paused(self, cal, story: Story, start, end) -> int:
@@ -108,8 +135,11 @@ class FactMaker:
             p_end = pause["ended_at"] or end
             if p_end is None:
                 continue
-            if (pause["ended_at"] is not None and pause["started_at"] >= start
-                    and (end is None or pause["ended_at"] <= end)):
+            if (
+                pause["ended_at"] is not None
+                and pause["started_at"] >= start
+                and (end is None or pause["ended_at"] <= end)
+            ):
                 total += pause["working_minutes"]
                 continue
             lo, hi = max(pause["started_at"], start), min(p_end, end) if end else p_end

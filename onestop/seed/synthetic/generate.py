@@ -30,9 +30,17 @@ GIVEN = ("Văn An", "Thị Bình", "Minh Châu", "Quang Dũng", "Thu Hà", "Đ�
 
 
 def _tables() -> dict:
-    models = {"users": User, "dossiers": Dossier, "tasks": Task, "transitions": Transition,
-              "pauses": Pause, "dossier_facts": DossierFact, "agency_part_facts": AgencyPartFact,
-              "fact_officers": FactOfficer, "fact_units": FactUnit}
+    models = {
+        "users": User,
+        "dossiers": Dossier,
+        "tasks": Task,
+        "transitions": Transition,
+        "pauses": Pause,
+        "dossier_facts": DossierFact,
+        "agency_part_facts": AgencyPartFact,
+        "fact_officers": FactOfficer,
+        "fact_units": FactUnit,
+    }
     tables = {}
     for name, model in models.items():
         table = model.__table__
@@ -42,8 +50,13 @@ def _tables() -> dict:
     return tables
 
 
-def generate(count: int, *, seed: int = 2026, now: datetime | None = None,
-             progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def generate(
+    count: int,
+    *,
+    seed: int = 2026,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Insert `count` dossiers (and citizens, tasks, transitions, pauses, facts); flush, no commit.
 
     The demo province must be seeded (its procedures are the catalogue the dossiers follow).
@@ -59,11 +72,13 @@ def generate(count: int, *, seed: int = 2026, now: datetime | None = None,
     relax_foreign_keys()
     writer = BulkWriter(tables)
     applicants = _citizens(writer, max(20, count // 8), now, rng)
-    ids = {name: next_id(tables[name][0])
-           for name in ("dossiers", "tasks", "transitions", "pauses")}
+    ids = {
+        name: next_id(tables[name][0]) for name in ("dossiers", "tasks", "transitions", "pauses")
+    }
     teller = Storyteller(rng, cals, now, ids)
-    teller.sequences = {(s.agency_id, s.day): s.last_value
-                        for s in db.session.scalars(select(DossierCodeSequence))}
+    teller.sequences = {
+        (s.agency_id, s.day): s.last_value for s in db.session.scalars(select(DossierCodeSequence))
+    }
     facts = FactMaker(cals, now)
     cumulative = list(accumulate(r.weight for r in routes))
     start, span = now - timedelta(days=365 * mix.YEARS), timedelta(days=365 * mix.YEARS)
@@ -73,8 +88,12 @@ def generate(count: int, *, seed: int = 2026, now: datetime | None = None,
         route = routes[bisect(cumulative, rng.random() * cumulative[-1])]
         story = teller.tell(route, start + span * offset, rng.choice(applicants))
         writer.add("dossiers", story.dossier)
-        for name, rows in (("tasks", story.tasks), ("transitions", story.transitions),
-                           ("pauses", story.pauses), *facts.rows(story).items()):
+        for name, rows in (
+            ("tasks", story.tasks),
+            ("transitions", story.transitions),
+            ("pauses", story.pauses),
+            *facts.rows(story).items(),
+        ):
             for row in rows:
                 writer.add(name, row)
         if done % BATCH == 0 or done == count:
@@ -97,9 +116,18 @@ def _citizens(writer: BulkWriter, count: int, now: datetime, rng: random.Random)
     for user_id in range(first, first + count):
         name = f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
         id_number = f"0{user_id:011d}"
-        writer.add("users", {"id": user_id, "username": f"congdan.{user_id}", "kind": "citizen",
-                             "full_name": name, "id_number": id_number, "active": True,
-                             "created_at": now - timedelta(days=800)})
+        writer.add(
+            "users",
+            {
+                "id": user_id,
+                "username": f"congdan.{user_id}",
+                "kind": "citizen",
+                "full_name": name,
+                "id_number": id_number,
+                "active": True,
+                "created_at": now - timedelta(days=800),
+            },
+        )
         people.append((user_id, name, id_number))
     writer.flush()
     return people
@@ -115,10 +143,13 @@ def _save_sequences(sequences: dict[tuple[int, str], int]) -> None:
     rows = [{"agency_id": a, "day": d, "last_value": v} for (a, d), v in sequences.items()]
     table = DossierCodeSequence.__table__
     for i in range(0, len(rows), 5_000):
-        statement = insert(table).values(rows[i:i + 5_000])
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["agency_id", "day"],
-            set_={"last_value": statement.excluded.last_value}))
+        statement = insert(table).values(rows[i : i + 5_000])
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["agency_id", "day"],
+                set_={"last_value": statement.excluded.last_value},
+            )
+        )
 
 
 def agency_count() -> int:

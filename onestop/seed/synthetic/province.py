@@ -78,10 +78,18 @@ def _route(version, agency: Agency, at) -> Route:
     definition = version.definition
     procedure = version.procedure
     route = Route(
-        version_id=version.id, code=procedure.code, name=procedure.name, field=procedure.field,
-        agency_id=agency.id, agency_eid=agency.eid, legal_minutes=version.legal_minutes,
-        same_day=bool(definition["legal_time"].get("same_day")), cutoff=definition.get("cutoff"),
-        return_methods=definition["return_methods"], parts=definition["parts"])
+        version_id=version.id,
+        code=procedure.code,
+        name=procedure.name,
+        field=procedure.field,
+        agency_id=agency.id,
+        agency_eid=agency.eid,
+        legal_minutes=version.legal_minutes,
+        same_day=bool(definition["legal_time"].get("same_day")),
+        cutoff=definition.get("cutoff"),
+        return_methods=definition["return_methods"],
+        parts=definition["parts"],
+    )
     dossier = SimpleNamespace(procedure_version=version, receiving_agency_id=agency.id)
     steps = definition["steps"]
     for index, step in enumerate(steps):
@@ -93,9 +101,20 @@ def _route(version, agency: Agency, at) -> Route:
             step_id = holder["id"]
             where = assignment(dossier, holder)
             action = next(iter(holder.get("actions") or {"submit": None}))
-            stage.append(Step(step_id, branch, where["agency_id"], where["unit_id"], where["role"],
-                              where["position_id"], holder["budget_minutes"], action,
-                              ["@join" if branch else following], _officers(where, at)))
+            stage.append(
+                Step(
+                    step_id,
+                    branch,
+                    where["agency_id"],
+                    where["unit_id"],
+                    where["role"],
+                    where["position_id"],
+                    holder["budget_minutes"],
+                    action,
+                    ["@join" if branch else following],
+                    _officers(where, at),
+                )
+            )
         route.stages.append(stage)
     return route
 
@@ -103,8 +122,9 @@ def _route(version, agency: Agency, at) -> Route:
 def _officers(where: dict, at) -> tuple[int, ...]:
     from onestop.domain.delegation.queries import holders_of
 
-    users = holders_of(where["agency_id"], where["unit_id"], where["role"], at,
-                       position_id=where["position_id"])
+    users = holders_of(
+        where["agency_id"], where["unit_id"], where["role"], at, position_id=where["position_id"]
+    )
     return tuple(u.id for u in users)
 
 

@@ -46,8 +46,11 @@ class Storyteller:
         received = cal.next_working_start(received)
         dossier = self._dossier(route, channel, received, applicant)
         story = Story(dossier, route)
-        if channel == "online" and self.now - received < timedelta(days=1) and (
-                rng.random() < mix.NOT_YET_RECEIVED):
+        if (
+            channel == "online"
+            and self.now - received < timedelta(days=1)
+            and (rng.random() < mix.NOT_YET_RECEIVED)
+        ):
             dossier["status"] = "submitted"
             dossier["check_due_at"] = cal.add_minutes(received, 4 * 60)
             return story
@@ -58,17 +61,35 @@ class Storyteller:
     def _dossier(self, route: Route, channel: str, at: datetime, applicant: tuple) -> dict:
         user_id, name, id_number = applicant
         methods = route.return_methods
-        method = ("electronic" if channel == "online" and "electronic" in methods
-                  else "post" if channel == "post" and "post" in methods else "desk")
+        method = (
+            "electronic"
+            if channel == "online" and "electronic" in methods
+            else "post"
+            if channel == "post" and "post" in methods
+            else "desk"
+        )
         return {
-            "id": self._id("dossiers"), "procedure_version_id": route.version_id,
-            "applicant_id": user_id, "receiving_agency_id": route.agency_id, "channel": channel,
-            "status": "received", "form_data": {}, "applicant_name": name,
-            "applicant_id_number": id_number, "applicant_address": "Tỉnh Hòa Bình Demo",
-            "return_method": method, "sets": 1, "created_at": at, "submitted_at": at,
-            "paused_minutes": 0, "supplement_count": 0, "complaint": False, "version": 1,
+            "id": self._id("dossiers"),
+            "procedure_version_id": route.version_id,
+            "applicant_id": user_id,
+            "receiving_agency_id": route.agency_id,
+            "channel": channel,
+            "status": "received",
+            "form_data": {},
+            "applicant_name": name,
+            "applicant_id_number": id_number,
+            "applicant_address": "Tỉnh Hòa Bình Demo",
+            "return_method": method,
+            "sets": 1,
+            "created_at": at,
+            "submitted_at": at,
+            "paused_minutes": 0,
+            "supplement_count": 0,
+            "complaint": False,
+            "version": 1,
             "idempotency_key": f"syn-{at:%y%m%d%H%M%S}-{self.ids['dossiers']}"
-            if channel == "online" else None,
+            if channel == "online"
+            else None,
         }
 
     def _receive(self, story: Story, cal, at: datetime) -> None:
@@ -88,8 +109,13 @@ class Storyteller:
         legal = cal.minutes_between(received, dossier["due_at"]) or route.legal_minutes
         late = rng.random() < mix.LATE
         work = int(legal * (rng.uniform(1.02, 1.6) if late else rng.uniform(0.25, 0.95)))
-        supplements = (2 if rng.random() < mix.TWO_SUPPLEMENTS
-                       else 1 if rng.random() < mix.ONE_SUPPLEMENT else 0)
+        supplements = (
+            2
+            if rng.random() < mix.TWO_SUPPLEMENTS
+            else 1
+            if rng.random() < mix.ONE_SUPPLEMENT
+            else 0
+        )
         paused = [rng.randint(WORKING_DAY // 2, 5 * WORKING_DAY) for _ in range(supplements)]
         processed = cal.add_minutes(received, work + sum(paused))
         # Processing stages share [received, processed] by budget; the last stage hands over.
@@ -104,7 +130,7 @@ class Storyteller:
         bounds.append(returned)
         self._pauses(story, cal, received, work, paused)
         last = end_reason[1] if end_reason else len(route.stages) - 1
-        for index, stage in enumerate(route.stages[:last + 1]):
+        for index, stage in enumerate(route.stages[: last + 1]):
             opened, closed = bounds[index], bounds[index + 1]
             ending = end_reason if end_reason and index == last else None
             for step in stage:
@@ -130,13 +156,20 @@ class Storyteller:
             ended = cal.add_minutes(started, minutes)
             elapsed += minutes
             still_open = ended > self.now
-            story.pauses.append({
-                "id": self._id("pauses"), "dossier_id": dossier["id"], "kind": "supplement",
-                "reason": "Bổ sung giấy tờ còn thiếu", "items": ["Bản sao giấy tờ tùy thân"],
-                "started_at": started, "ended_at": None if still_open else ended,
-                "working_minutes": None if still_open else minutes,
-                "requested_by_id": dossier["received_by_id"], "resume_status": "processing",
-            })
+            story.pauses.append(
+                {
+                    "id": self._id("pauses"),
+                    "dossier_id": dossier["id"],
+                    "kind": "supplement",
+                    "reason": "Bổ sung giấy tờ còn thiếu",
+                    "items": ["Bản sao giấy tờ tùy thân"],
+                    "started_at": started,
+                    "ended_at": None if still_open else ended,
+                    "working_minutes": None if still_open else minutes,
+                    "requested_by_id": dossier["received_by_id"],
+                    "resume_status": "processing",
+                }
+            )
             dossier["supplement_count"] += 1
             if still_open:
                 dossier["status"] = "supplement_requested"
@@ -148,12 +181,20 @@ class Storyteller:
         is_open = closed > self.now
         officer = self.rng.choice(step.officers) if step.officers else None
         due = cal.add_minutes(opened, step.budget_minutes)
-        action = ("deny" if ending and ending[0] == "refused" else step.action)
+        action = "deny" if ending and ending[0] == "refused" else step.action
         task = {
-            "id": self._id("tasks"), "dossier_id": story.dossier["id"], "step_id": step.step_id,
-            "branch": step.branch, "agency_id": step.agency_id, "unit_id": step.unit_id,
-            "role": step.role, "position_id": step.position_id, "opened_at": opened,
-            "budget_minutes": step.budget_minutes, "due_at": due, "version": 1,
+            "id": self._id("tasks"),
+            "dossier_id": story.dossier["id"],
+            "step_id": step.step_id,
+            "branch": step.branch,
+            "agency_id": step.agency_id,
+            "unit_id": step.unit_id,
+            "role": step.role,
+            "position_id": step.position_id,
+            "opened_at": opened,
+            "budget_minutes": step.budget_minutes,
+            "due_at": due,
+            "version": 1,
             "assignee_id": officer if not is_open or self.rng.random() < 0.5 else None,
             "state": "open" if is_open else "done",
             "closed_at": None if is_open else closed,
@@ -164,22 +205,32 @@ class Storyteller:
             task.update(state="cancelled", outcome=None, result=None)
         story.tasks.append(task)
         if task["state"] == "done":
-            story.transitions.append({
-                "id": self._id("transitions"), "dossier_id": story.dossier["id"],
-                "task_id": task["id"], "action": action, "from_step": step.step_id,
-                "to_steps": ["@refuse"] if action == "deny" else step.to_steps,
-                "actor_id": task["assignee_id"], "principal_position_id": step.position_id,
-                "at": closed,
-            })
+            story.transitions.append(
+                {
+                    "id": self._id("transitions"),
+                    "dossier_id": story.dossier["id"],
+                    "task_id": task["id"],
+                    "action": action,
+                    "from_step": step.step_id,
+                    "to_steps": ["@refuse"] if action == "deny" else step.to_steps,
+                    "actor_id": task["assignee_id"],
+                    "principal_position_id": step.position_id,
+                    "at": closed,
+                }
+            )
 
     def _finish(self, story: Story, processed, returned, end_reason) -> None:
         dossier, rng = story.dossier, self.rng
         open_tasks = any(t["state"] == "open" for t in story.tasks)
         if end_reason and not open_tasks:
             ended = story.tasks[-1]["closed_at"]
-            dossier.update(status=end_reason[0], finished_at=ended,
-                           outcome_reason="Hồ sơ không đủ điều kiện" if end_reason[0] == "refused"
-                           else "Công dân rút hồ sơ")
+            dossier.update(
+                status=end_reason[0],
+                finished_at=ended,
+                outcome_reason="Hồ sơ không đủ điều kiện"
+                if end_reason[0] == "refused"
+                else "Công dân rút hồ sơ",
+            )
             story.outcome, story.ended_at = end_reason[0], ended
             return
         if processed <= self.now:
@@ -201,13 +252,21 @@ class Storyteller:
         """An agreed suspension running now, from the opening of the current step."""
         current = next(t for t in reversed(story.tasks) if t["state"] == "open")
         story.dossier["status"] = "suspended"
-        story.pauses.append({
-            "id": self._id("pauses"), "dossier_id": story.dossier["id"], "kind": "suspension",
-            "reason": "Chờ kết quả xác minh của cơ quan khác", "items": None,
-            "started_at": current["opened_at"], "ended_at": None, "working_minutes": None,
-            "requested_by_id": current["assignee_id"], "task_id": current["id"],
-            "resume_status": "processing",
-        })
+        story.pauses.append(
+            {
+                "id": self._id("pauses"),
+                "dossier_id": story.dossier["id"],
+                "kind": "suspension",
+                "reason": "Chờ kết quả xác minh của cơ quan khác",
+                "items": None,
+                "started_at": current["opened_at"],
+                "ended_at": None,
+                "working_minutes": None,
+                "requested_by_id": current["assignee_id"],
+                "task_id": current["id"],
+                "resume_status": "processing",
+            }
+        )
 
 
 def _pick(rng: random.Random, shares) -> str:
