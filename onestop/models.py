@@ -12,3 +12,4 @@ from onestop.domain.org import tokens as org_tokens  # noqa: F401
 from onestop.domain.procedures import models as procedure_models  # noqa: F401
 from onestop.domain.statistics import models as statistics_models  # noqa: F401
 from onestop.domain.workflow import models as workflow_models  # noqa: F401
+from onestop.web.citizen import drafts as citizen_drafts  # noqa: F401

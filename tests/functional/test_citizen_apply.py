@@ -262,3 +262,32 @@ def test_someone_elses_stored_file_cannot_be_reused(client, login_as, demo_org, 
 def test_officers_cannot_use_the_citizen_portal(client, login_as, khai_sinh):
     login_as("motcua.anbinh")
     assert client.get("/cong-dan/nop/1.001193").status_code == 403
+
+
+def test_a_draft_is_saved_resumed_and_forgotten_on_submission(
+    client, login_as, demo_org, khai_sinh
+):
+    from onestop.web.citizen.drafts import ApplicationDraft
+
+    login_as(CITIZEN)
+    saved = client.post(
+        "/cong-dan/nop/1.001193",
+        data={
+            "action": "draft",
+            "f_child_name": "Nguyễn An Khang",
+            "f_child_birth_date": "",
+            "return_method": "post",
+            "idempotency_key": "k",
+        },
+    )
+    assert saved.status_code == 302
+    assert dossier_count() == 0
+    page = client.get("/cong-dan/nop/1.001193").get_data(as_text=True)
+    assert 'id="draft-note"' in page
+    assert 'value="Nguyễn An Khang"' in page
+    assert "/cong-dan/nop/1.001193" in client.get("/cong-dan/ho-so").get_data(as_text=True)
+    response = client.post(
+        "/cong-dan/nop/1.001193", data=application(demo_org), content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ApplicationDraft)) == 0

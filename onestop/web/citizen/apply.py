@@ -18,6 +18,7 @@ from onestop.infra.storage import detect_media_type
 from onestop.web.security import citizen_required
 
 from . import bp
+from .drafts import discard_draft, draft_for, save_draft
 from .registration import EMAIL, PHONE
 
 RETURN_LABELS = {
@@ -150,7 +151,17 @@ def apply(code: str):
     definition = version.definition
     stored = stored_items(user)
     errors: dict[str, str] = {}
-    values = dict(request.form) if request.method == "POST" else {}
+    draft = draft_for(user, version.procedure_id)
+    values = dict(request.form) if request.method == "POST" else dict(draft.values if draft else {})
+    if request.method == "POST" and request.form.get("action") == "draft":
+        save_draft(user, version.procedure_id, request.form)
+        db.session.commit()
+        flash(
+            "Đã lưu nháp. Bạn có thể quay lại hoàn thiện và nộp sau; "
+            "các tệp đính kèm cần chọn lại khi nộp.",
+            "success",
+        )
+        return redirect(url_for("citizen.apply", code=code))
     if request.method == "POST":
         form_data, errors = read_form_data(definition["form"].get("fields", []), request.form)
         uploads, reused, part_errors = read_uploads(
@@ -175,6 +186,7 @@ def apply(code: str):
                     contact=contact,
                 )
                 mark_reused(dossier, reused)
+                discard_draft(user, version.procedure_id)
             except DomainError as exc:
                 db.session.rollback()
                 errors[error_key(exc, version)] = exc.message
@@ -197,4 +209,5 @@ def apply(code: str):
         return_labels=RETURN_LABELS,
         user=user,
         field_key=field_key,
+        draft=draft,
     ), (400 if errors else 200)

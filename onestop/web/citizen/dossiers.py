@@ -15,6 +15,7 @@ from onestop.web.security import citizen_required
 
 from . import bp
 from .apply import read_form_data, read_uploads, stored_items
+from .drafts import drafts_of
 
 RATEABLE = ("processed", "returned", "refused", "withdrawn")
 
@@ -37,7 +38,7 @@ def open_supplement(dossier):
 def dossiers():
     """My dossiers with status, due date, current step and unit."""
     rows = [(d, current_steps(d) if d.is_open else []) for d in dossiers_of(current_user)]
-    return render_template("citizen/dossiers.html", rows=rows)
+    return render_template("citizen/dossiers.html", rows=rows, drafts=drafts_of(current_user))
 
 
 def _render(dossier, errors=None, status=200):
