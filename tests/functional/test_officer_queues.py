@@ -111,4 +111,4 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(
     body = response.get_data(as_text=True)
     assert body.count("data-task=") == 9
     assert len(many) == len(few), many
-    assert len(few) <= 15
+    assert len(few) <= 8, few  # user, positions, capacities (2), page, counts

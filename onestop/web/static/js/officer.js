@@ -25,6 +25,7 @@
   document.querySelectorAll("[data-document-id]").forEach(function (item) {
     var state = item.querySelector(".document-state");
     var link = item.querySelector(".document-download");
+    var delay = 2000;
     var poll = function () {
       getJSON(item.getAttribute("data-progress-url")).then(function (doc) {
         if (doc && state) { state.textContent = LABELS[doc.state] || doc.state; }
@@ -32,7 +33,8 @@
           if (link) { link.hidden = false; }
           return;
         }
-        if (!doc || doc.state !== "failed") { setTimeout(poll, 2000); }
+        // Back off while the job waits, up to 30 seconds between looks.
+        if (!doc || doc.state !== "failed") { setTimeout(poll, delay); delay = Math.min(delay * 2, 30000); }
       });
     };
     if (!link || link.hidden) { poll(); }
