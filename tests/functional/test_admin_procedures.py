@@ -102,3 +102,21 @@ def test_dossiers_of_a_version(admin_client):
     html = admin_client.get(f"/quan-tri/thu-tuc/{CODE}/ho-so?phien_ban=1").get_data(as_text=True)
     assert "Nguyễn Thị Bình" in html and "1 hồ sơ" in html
     assert admin_client.get(f"/quan-tri/thu-tuc/{CODE}/ho-so?phien_ban=9").status_code == 404
+
+
+def test_diagram_draws_parallel_branches_side_by_side():
+    """Does the SVG put parallel branches in one row and join them into the next step?"""
+    from onestop.domain.workflow.definition import load_path
+    from onestop.domain.workflow.orgdir import OrgDirectory
+    from onestop.web.admin.diagram import budget_text, workflow_svg
+
+    loaded = load_path(
+        WORKFLOWS_DIR / "1.012658-lien-thong-khai-sinh-thuong-tru-bhyt.yaml",
+        OrgDirectory.from_yaml(),
+    )
+    svg = str(workflow_svg(loaded.data))
+    assert svg.count('class="wf-step wf-branch"') == 2
+    assert 'class="wf-lane" data-step="transfer"' in svg and "hội tụ: tất cả" in svg
+    # receive→register→sign, sign→both branches, both branches→compile, compile→return
+    assert svg.count("<line ") == 2 + 2 + 2 + 1
+    assert [budget_text(m) for m in (30, 240, 480, 1440 + 90)] == ["30m", "4h", "1d", "3d 1h 30m"]
