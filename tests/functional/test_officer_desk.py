@@ -157,6 +157,18 @@ def test_paper_intake_reuses_a_known_applicant(client, login_as, khai_sinh, demo
     assert db.session.scalar(select(Dossier).where(Dossier.applicant_id == known.id)) is not None
 
 
+def test_the_desk_looks_up_a_known_applicant_first(client, login_as, khai_sinh):
+    login_as("motcua.anbinh")
+    found = client.get(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193&id_number=001090001234"
+    ).get_data(as_text=True)
+    assert 'id="applicant-found"' in found and 'value="Nguyễn Thị Bình"' in found
+    unknown = client.get(
+        "/can-bo/mot-cua/tiep-nhan-ho-so-giay?procedure=1.001193&id_number=001201000000"
+    ).get_data(as_text=True)
+    assert 'id="applicant-new"' in unknown
+
+
 def test_paper_intake_without_a_required_part_keeps_the_form(client, login_as, khai_sinh):
     login_as("motcua.anbinh")
     data = _intake_form()

@@ -14,7 +14,7 @@ from onestop.extensions import db
 from onestop.infra import clock
 from onestop.web.security import officer_required
 
-from .applicants import find_or_register_applicant
+from .applicants import find_applicant, find_or_register_applicant
 from .blueprint import bp, form_text, me
 from .desk import desk_agency_ids
 
@@ -76,16 +76,31 @@ def _agency_id(agencies, version) -> int | None:
     return mine[0] if len(mine) == 1 else None
 
 
-def _render(agencies, version, errors=None, status=200):
+def _render(agencies, version, errors=None, status=200, form=None):
     return render_template(
         "officer/intake.html",
         agencies=agencies,
         versions=_versions(agencies),
         version=version,
         errors=errors or {},
-        form=request.form,
+        form=request.form if form is None else form,
         copy_kinds=COPY_KINDS,
     ), status
+
+
+def _prefill() -> dict:
+    """The known applicant's details for a GET with `id_number` (the desk looks them up first)."""
+    applicant = find_applicant(request.args.get("id_number", ""))
+    if applicant is None:
+        return {"id_number": request.args.get("id_number", "")}
+    return {
+        "id_number": applicant.id_number or applicant.username,
+        "full_name": applicant.full_name,
+        "phone": applicant.phone or "",
+        "email": applicant.email or "",
+        "address": applicant.address or "",
+        "found": "1",
+    }
 
 
 @bp.route("/mot-cua/tiep-nhan-ho-so-giay", methods=["GET", "POST"])
@@ -102,7 +117,7 @@ def intake():
         except DomainError as exc:
             return _render(agencies, None, {"procedure": exc.message}, exc.status)
     if request.method == "GET" or version is None:
-        return _render(agencies, version)
+        return _render(agencies, version, form=_prefill())
     try:
         applicant = find_or_register_applicant(
             me(),
