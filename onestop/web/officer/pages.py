@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "consult": "Xin ý kiến",
     "agree": "Đồng ý",
     "disagree": "Không đồng ý",
+    "done": "Hoàn thành phần việc",
+    "complete": "Tổng hợp, ban hành kết quả",
 }
 PAPER_LABELS = {
     "receipt": "Mẫu 01 · Giấy tiếp nhận và hẹn trả",
