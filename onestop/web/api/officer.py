@@ -33,6 +33,8 @@ QUEUE_PARAMS = [
 
 
 class QueueTaskSchema(Schema):
+    """One task on a queue page."""
+
     id = fields.Integer()
     version = fields.Integer()
     step = fields.String()
@@ -49,16 +51,22 @@ class QueueTaskSchema(Schema):
 
 
 class QueuePageSchema(Schema):
+    """A queue page, the cursor of the next one and the count of each view."""
+
     tasks = fields.List(fields.Nested(QueueTaskSchema))
     next_cursor = fields.String(allow_none=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class CountsSchema(Schema):
+    """How many tasks each view holds."""
+
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class TaskActionRequestSchema(Schema):
+    """An action on a task (`claim` takes it), with the version read and a comment."""
+
     action = fields.String(required=True, validate=validate.Length(min=1, max=40))
     comment = fields.String(load_default=None, validate=validate.Length(max=4000))
     version = fields.Integer(
@@ -105,6 +113,7 @@ def _domain(call):
     params=QUEUE_PARAMS,
 )
 def officer_tasks():
+    """A page of the officer's queue, soonest due first."""
     from onestop.web.officer import worklist
 
     limit = request.args.get("limit", type=int) or worklist.PAGE_SIZE
@@ -133,6 +142,7 @@ def officer_tasks():
     response=CountsSchema,
 )
 def officer_counts():
+    """The count of each queue view, for live updates."""
     from onestop.web.officer import worklist
 
     at = clock.now()
@@ -153,6 +163,7 @@ def _task(task_id: int) -> Task:
     auth="officer",
 )
 def officer_task(task_id: int):
+    """A task with its dossier and the actions this officer may take now."""
     from onestop.domain.dossiers.queries import facts
     from onestop.web.officer.blueprint import visible_dossier
     from onestop.web.officer.pages import allowed_actions
@@ -201,6 +212,7 @@ def _jsonable(value):
     body=TaskActionRequestSchema,
 )
 def officer_act(task_id: int):
+    """Claim a task or take an action on it; 409 when someone else moved it first."""
     data = json_body(TaskActionRequestSchema())
     task = _task(task_id)
     user = api_user()

@@ -178,6 +178,7 @@ def apologise(dossier_id: int):
     """Apologise for the delay and set the one new date (form 04)."""
 
     def verb(dossier, user, at):
+        """Read the new date in local time, then apologise."""
         new_due_at = parse_local_date(form_text("new_date"), form_text("new_time"))
         if new_due_at is None:
             raise DomainError("chọn ngày hẹn trả mới (ngày/tháng/năm)", field="new_due_at")

@@ -45,6 +45,7 @@ class Row:
 
     @property
     def dossier(self) -> Dossier:
+        """The task's dossier (loaded with the page)."""
         return self.task.dossier
 
     @property
@@ -73,15 +74,19 @@ class Scope:
     soon_until: datetime
 
     def mine(self):
+        """Tasks assigned to the user."""
         return Task.assignee_id == self.user.id
 
     def unit(self):
+        """Unclaimed tasks of the user's own positions (their units' group queues)."""
         return or_(false(), *[_claimable(p) for p in self.own])
 
     def delegated(self):
+        """Unclaimed tasks of positions the user acts for by delegation or substitution."""
         return or_(false(), *[_claimable(c.principal_position, c) for c in self.capacities])
 
     def any(self):
+        """Every task the user may see."""
         return or_(self.mine(), self.unit(), self.delegated())
 
     def capacity_for(self, task: Task):
