@@ -42,6 +42,14 @@ def test_the_officer_sees_only_the_actions_of_their_step(client, login_as, appra
     assert _buttons(page) == set() and 'id="why-not"' in page
 
 
+def test_an_officer_of_another_commune_gets_a_404(client, login_as, appraise):
+    login_as("hotich.hoalac")
+    assert client.get(f"/can-bo/nhiem-vu/{appraise.id}").status_code == 404
+    response = client.post(f"/can-bo/nhiem-vu/{appraise.id}/xu-ly", data={"action": "submit"})
+    assert response.status_code == 404 and "Nguyễn An Khang" not in response.get_data(as_text=True)
+    assert client.get(f"/api/v1/officer/tasks/{appraise.id}").status_code == 404
+
+
 def test_claim_then_submit_moves_the_dossier_on(client, login_as, appraise):
     login_as("hotich.anbinh")
     assert (

@@ -21,6 +21,13 @@ def _version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _visible_task(task_id: int) -> Task:
+    """The task, when its dossier is visible to the officer (404 otherwise)."""
+    task = get_or_404(Task, task_id)
+    visible_dossier(task.dossier_id)
+    return task
+
+
 def refused(task_id: int, exc: DomainError):
     """Re-render the task page with the refusal next to its field and the form as submitted."""
     db.session.rollback()
@@ -49,7 +56,7 @@ def task(task_id: int):
 @officer_required
 def claim(task_id: int):
     """Take a task from the unit's queue into one's own."""
-    task = get_or_404(Task, task_id)
+    task = _visible_task(task_id)
     try:
         runtime.claim(task, me(), clock.now(), expected_version=_version())
         db.session.commit()
@@ -63,7 +70,7 @@ def claim(task_id: int):
 @officer_required
 def act(task_id: int):
     """Take one action on the task; the result's hand-over records the return method."""
-    task = get_or_404(Task, task_id)
+    task = _visible_task(task_id)
     action = form_text("action")
     dossier = task.dossier
     at = clock.now()
