@@ -291,3 +291,19 @@ def test_a_draft_is_saved_resumed_and_forgotten_on_submission(
     )
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(ApplicationDraft)) == 0
+
+
+def test_every_shipped_procedure_renders_its_form(client, login_as, demo_org):
+    from tests.unit.domain.dossiers.dossier_support import WORKFLOWS
+
+    versions = [publish_file(path) for path in sorted(WORKFLOWS.glob("*.yaml"))]
+    db.session.commit()
+    login_as(CITIZEN)
+    for version in versions:
+        page = client.get(f"/cong-dan/nop/{version.procedure.code}")
+        assert page.status_code == 200, version.procedure.code
+        html = page.get_data(as_text=True)
+        for spec in version.definition["form"]["fields"]:
+            assert f'name="f_{spec["name"]}"' in html
+        for part in version.definition["parts"]:
+            assert f'name="part_{part["code"]}"' in html
