@@ -96,6 +96,10 @@ def serve(host: str, port: int):
 def _serve(app, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
+    from onestop.extensions import db
+
+    # End this command's own transaction: on SQLite an open one would hold the write lock.
+    db.session.remove()
     from onestop.infra.queue import start_embedded_worker
     from onestop.infra.recurring import arm_recurring_jobs
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 09:16:45.043750
+Create Date: 2026-12-03 10:08:41.740215
 
 """
 
@@ -254,6 +254,33 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
+    op.create_table(
+        "application_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("applicant_id", sa.Integer(), nullable=False),
+        sa.Column("procedure_id", sa.Integer(), nullable=False),
+        sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("updated_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["applicant_id"], ["users.id"], name=op.f("fk_application_drafts_applicant_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["procedure_id"],
+            ["procedures.id"],
+            name=op.f("fk_application_drafts_procedure_id_procedures"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_application_drafts")),
+        sa.UniqueConstraint(
+            "applicant_id",
+            "procedure_id",
+            name=op.f("uq_application_drafts_applicant_id_procedure_id"),
+        ),
+    )
+    with op.batch_alter_table("application_drafts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_application_drafts_applicant_id"), ["applicant_id"], unique=False
+        )
+
     op.create_table(
         "document_counters",
         sa.Column("agency_id", sa.Integer(), nullable=False),
@@ -883,6 +910,44 @@ def upgrade():
         sa.UniqueConstraint("dossier_id", name=op.f("uq_extensions_dossier_id")),
     )
     op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("event", sa.String(length=40), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("recipient", sa.String(length=160), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("backend", sa.String(length=20), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", onestop.infra.db.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("channel IN ('email', 'sms')", name=op.f("ck_notifications_channel")),
+        sa.CheckConstraint(
+            "state <> 'sent' OR sent_at IS NOT NULL", name=op.f("ck_notifications_sent_at")
+        ),
+        sa.CheckConstraint(
+            "state IN ('pending', 'sent', 'failed')", name=op.f("ck_notifications_state")
+        ),
+        sa.CheckConstraint("attempts >= 0", name=op.f("ck_notifications_attempts")),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"], ["dossiers.id"], name=op.f("fk_notifications_dossier_id_dossiers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notifications_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notifications")),
+    )
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_notifications_dossier", ["dossier_id", "created_at"], unique=False
+        )
+        batch_op.create_index("ix_notifications_state", ["state"], unique=False)
+
+    op.create_table(
         "position_holdings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -1143,6 +1208,11 @@ def downgrade():
         batch_op.drop_index("ix_position_holdings_position_period")
 
     op.drop_table("position_holdings")
+    with op.batch_alter_table("notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_notifications_state")
+        batch_op.drop_index("ix_notifications_dossier")
+
+    op.drop_table("notifications")
     op.drop_table("extensions")
     with op.batch_alter_table("dossier_parts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_parts_dossier_id"))
@@ -1210,6 +1280,10 @@ def downgrade():
     op.drop_table("dossier_facts")
     op.drop_table("dossier_code_sequences")
     op.drop_table("document_counters")
+    with op.batch_alter_table("application_drafts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_application_drafts_applicant_id"))
+
+    op.drop_table("application_drafts")
     op.drop_table("api_tokens")
     with op.batch_alter_table("agency_part_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_agency_part_facts_returned")

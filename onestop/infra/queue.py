@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask, current_app
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker
+from rq.scheduler import RQScheduler
+from rq.timeouts import TimerDeathPenalty
 from sqlalchemy import event
 
 from onestop.extensions import db
@@ -41,6 +44,7 @@ class JobQueue:
     def defer(self, func: str, *args, **kwargs) -> None:
         """Enqueue once the current database transaction commits; dropped on rollback."""
         session = db.session()
+        session.connection()  # a transaction must exist for its commit or rollback to decide
         session.info.setdefault(_PENDING_KEY, []).append((func, args, kwargs))
 
 
@@ -59,6 +63,8 @@ def _after_rollback(session):
 
 class ThreadWorker(SimpleWorker):
     """A worker that can run outside the main thread (signals belong to the main thread)."""
+
+    death_penalty_class = TimerDeathPenalty
 
     def _install_signal_handlers(self):
         pass
@@ -84,7 +90,11 @@ def init_queue(app: Flask) -> JobQueue:
 
 
 def start_embedded_worker(app: Flask) -> threading.Thread | None:
-    """Work the embedded queue in a daemon thread (with the scheduler) inside this process."""
+    """Work the embedded queue in daemon threads inside this process: a worker and a scheduler.
+
+    rq's own scheduler forks a process, which would see a copy of the in-process Redis stand-in
+    and never the jobs queued after the fork; here it runs as a thread over the same data.
+    """
     jobs: JobQueue = app.extensions["onestop.queue"]
     if not jobs.embedded:
         return None
@@ -92,11 +102,18 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
 
     set_worker_app(app)
     worker = ThreadWorker([jobs.queue], connection=jobs.connection)
+    scheduler = RQScheduler([jobs.queue], connection=jobs.connection, logging_level="WARNING")
 
-    def run():
-        worker.work(with_scheduler=True, logging_level="WARNING")
+    def schedule():
+        while True:
+            if not scheduler.acquired_locks:
+                scheduler.acquire_locks()
+            scheduler.enqueue_scheduled_jobs()
+            time.sleep(1)
 
-    thread = threading.Thread(target=run, name="onestop-worker", daemon=True)
+    threading.Thread(target=schedule, name="onestop-scheduler", daemon=True).start()
+    thread = threading.Thread(target=lambda: worker.work(logging_level="WARNING"),
+                              name="onestop-worker", daemon=True)
     thread.start()
     return thread
 

@@ -12,6 +12,8 @@ from .org import load_province
 SEED_STEPS: list[str] = [
     "onestop.domain.procedures.publish:seed_workflows",
     "onestop.domain.delegation.demo:seed_delegations",
+    "onestop.domain.calendar.demo:seed_calendar",
+    "onestop.seed.dossiers:seed_dossiers",
 ]
 
 

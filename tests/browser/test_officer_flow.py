@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-
 import pytest
 
 from onestop.extensions import db
@@ -20,16 +18,6 @@ FORM = {
     "requester_relation": "Mẹ",
 }
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_forked_scheduler(browser):
-    """End the job scheduler the embedded worker forks: it holds the Playwright driver's pipe
-    open, and closing the browser would then wait forever."""
-    yield
-    for child in multiprocessing.active_children():
-        child.terminate()
-        child.join(5)
 
 
 def _submit(browser_app, key: str) -> int:

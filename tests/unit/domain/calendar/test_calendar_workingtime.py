@@ -224,6 +224,7 @@ def test_results_are_monotonic(a, b, m, n):
 @given(instants, st.integers(min_value=1, max_value=480 * 3))
 def test_matches_a_minute_by_minute_walk(start, minutes):
     """Does the O(log n) lookup agree with a naive walk through working time?"""
+    start = start.replace(second=0)  # the reference walks whole minutes
     assert CAL.add_minutes(start, minutes) == naive_add_minutes(start, minutes)
 
 
