@@ -101,9 +101,16 @@ ON CONFLICT DO NOTHING
 def make_app(url: str):
     from onestop import create_app
 
-    return create_app({"ONESTOP_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url,
-                       "SECRET_KEY": "bench", "ONESTOP_EMBEDDED_WORKER": False,
-                       "WTF_CSRF_ENABLED": False, "ONESTOP_SIGNER": "fake"})
+    return create_app(
+        {
+            "ONESTOP_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "ONESTOP_EMBEDDED_WORKER": False,
+            "WTF_CSRF_ENABLED": False,
+            "ONESTOP_SIGNER": "fake",
+        }
+    )
 
 
 def ensure_database(url: str) -> None:
@@ -113,8 +120,9 @@ def ensure_database(url: str) -> None:
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                           {"n": target.database}):
+        if not conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ):
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
 
@@ -128,18 +136,33 @@ def generate(db, count: int) -> list[int]:
     loaded = load_province(password_hash="x")
     root = loaded["agencies"]["UBND-TINH"]
     for i in range(AGENCIES - len(loaded["agencies"])):
-        db.session.add(Agency(key=f"BENCH-{i}", eid=f"H99.90.{i:03d}", name=f"Xã mẫu {i}",
-                              level="commune", parent_id=root.id))
-    db.session.add(User(username="bench.admin", kind="admin", full_name="Bench Admin",
-                        password_hash="x"))
+        db.session.add(
+            Agency(
+                key=f"BENCH-{i}",
+                eid=f"H99.90.{i:03d}",
+                name=f"Xã mẫu {i}",
+                level="commune",
+                parent_id=root.id,
+            )
+        )
+    db.session.add(
+        User(username="bench.admin", kind="admin", full_name="Bench Admin", password_hash="x")
+    )
     db.session.commit()
     agency_ids = list(db.session.scalars(select(Agency.id).order_by(Agency.id)))
     step = 200_000
     for first in range(1, count + 1, step):
         last = min(count, first + step - 1)
-        db.session.execute(text(FACTS_SQL), {"fields": list(FIELDS), "agencies": agency_ids,
-                                             "procedures": PROCEDURES, "first": first,
-                                             "last": last})
+        db.session.execute(
+            text(FACTS_SQL),
+            {
+                "fields": list(FIELDS),
+                "agencies": agency_ids,
+                "procedures": PROCEDURES,
+                "first": first,
+                "last": last,
+            },
+        )
         db.session.commit()
         print(f"  facts {last:,}/{count:,}", flush=True)
     db.session.execute(text(PARTS_SQL), {"agencies": agency_ids})
@@ -152,8 +175,11 @@ def generate(db, count: int) -> list[int]:
     t0 = time.perf_counter()
     rows = rollups.rebuild()
     db.session.commit()
-    print(f"  monthly rollups rebuilt from the facts: {rows:,} rows in "
-          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    print(
+        f"  monthly rollups rebuilt from the facts: {rows:,} rows in "
+        f"{time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     return agency_ids
 
 
@@ -165,8 +191,14 @@ def ensure_catalogue(db) -> None:
     for proc in range(PROCEDURES):
         code = f"B.{proc:06d}"
         if code not in have:
-            db.session.add(Procedure(code=code, name=f"Thủ tục {proc}",
-                                     field=FIELDS[proc % len(FIELDS)], level="commune"))
+            db.session.add(
+                Procedure(
+                    code=code,
+                    name=f"Thủ tục {proc}",
+                    field=FIELDS[proc % len(FIELDS)],
+                    level="commune",
+                )
+            )
     db.session.commit()
 
 
@@ -188,8 +220,11 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep existing data if present")
-    parser.add_argument("--rebuild-rollups", action="store_true",
-                        help="with --reuse: recreate the rollup table, rebuild it from the facts")
+    parser.add_argument(
+        "--rebuild-rollups",
+        action="store_true",
+        help="with --reuse: recreate the rollup table, rebuild it from the facts",
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgresql"):
         parser.error("this benchmark generates data with PostgreSQL's generate_series")
@@ -202,8 +237,11 @@ def main() -> int:
     from onestop.infra import clock
 
     with app.app_context():
-        existing = db.session.scalar(select(func.count()).select_from(DossierFact)) if (
-            args.reuse and db.inspect(db.engine).has_table("dossier_facts")) else 0
+        existing = (
+            db.session.scalar(select(func.count()).select_from(DossierFact))
+            if (args.reuse and db.inspect(db.engine).has_table("dossier_facts"))
+            else 0
+        )
         if existing != args.dossiers:
             print(f"generating {args.dossiers:,} dossiers ...", flush=True)
             db.drop_all()
@@ -227,26 +265,38 @@ def main() -> int:
             conn.execute(text("VACUUM ANALYZE agency_part_facts"))
         facts = db.session.scalar(select(func.count()).select_from(DossierFact))
         parts = db.session.scalar(select(func.count()).select_from(AgencyPartFact))
-        print(f"dossier facts {facts:,}; agency-part facts {parts:,}; "
-              f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}")
+        print(
+            f"dossier facts {facts:,}; agency-part facts {parts:,}; "
+            f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}"
+        )
         year = dict(first=date(2026, 1, 1), last=date(2026, 12, 31))
         results = {}
         for group in ("none", "agency", "procedure", "field"):
             query = ReportQuery(**year, group_by=group)
-            results[f"report:{group}"] = timed(f"year report, whole province, rows by {group}",
-                                               lambda q=query: build_report(q), args.runs)
+            results[f"report:{group}"] = timed(
+                f"year report, whole province, rows by {group}",
+                lambda q=query: build_report(q),
+                args.runs,
+            )
         # Not whole months: rollups inside, facts for the partial edge months.
         partial = ReportQuery(first=date(2026, 1, 12), last=date(2026, 12, 20), group_by="agency")
-        results["report:partial"] = timed("12/1-20/12 (partial months at both edges), by agency",
-                                          lambda: build_report(partial), args.runs)
+        results["report:partial"] = timed(
+            "12/1-20/12 (partial months at both edges), by agency",
+            lambda: build_report(partial),
+            args.runs,
+        )
         # For comparison only: the same from the facts alone (what the rollups save).
-        results["report:facts"] = timed("same, counted from the facts alone (no rollups)",
-                                        lambda: build_report(partial, source="facts"),
-                                        max(1, args.runs // 3))
+        results["report:facts"] = timed(
+            "same, counted from the facts alone (no rollups)",
+            lambda: build_report(partial, source="facts"),
+            max(1, args.runs // 3),
+        )
         check = build_report(ReportQuery(**year, group_by="none")).total.cells
         balance = check["resolved"] + check["withdrawn"] + check["refused"] + check["in_progress"]
-        print(f"  total received {check['received']:,} = {balance:,} (balanced: "
-              f"{check['received'] == balance})")
+        print(
+            f"  total received {check['received']:,} = {balance:,} (balanced: "
+            f"{check['received'] == balance})"
+        )
         admin_id = db.session.scalar(select(User.id).where(User.username == "bench.admin"))
         db.session.remove()
 
@@ -260,19 +310,24 @@ def main() -> int:
         "public on-time page /thong-ke": f"/thong-ke?{period}",
         "dashboard, rows by agency": f"/thong-ke/bang-dieu-khien?{period}&nhom=agency",
         "dashboard, rows by procedure": f"/thong-ke/bang-dieu-khien?{period}&nhom=procedure",
-        "drill-down: in progress overdue (first 500)":
-            f"/thong-ke/chi-tiet?{period}&nhom=none&o=in_progress_overdue",
+        "drill-down: in progress overdue (first 500)": (
+            f"/thong-ke/chi-tiet?{period}&nhom=none&o=in_progress_overdue"
+        ),
         "download XLSX, rows by agency": f"/thong-ke/bao-cao.xlsx?{period}&nhom=agency",
     }
     for label, url in pages.items():
+
         def get(url=url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         results[label] = timed(f"page: {label}", get, args.runs)
     report_ok = results["report:agency"] <= 300 and results["report:none"] <= 300
     pages_ok = all(results[label] <= 500 for label in pages)
-    print(f"goals: year report <= 300 ms: {'met' if report_ok else 'NOT met'}; "
-          f"pages <= 500 ms: {'met' if pages_ok else 'NOT met'}")
+    print(
+        f"goals: year report <= 300 ms: {'met' if report_ok else 'NOT met'}; "
+        f"pages <= 500 ms: {'met' if pages_ok else 'NOT met'}"
+    )
     return 0
 
 

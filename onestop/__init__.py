@@ -10,8 +10,12 @@ from onestop import config as configuration
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application; `overrides` replace settings (tests, commands)."""
     settings = configuration.load(overrides=overrides)
-    app = Flask(__name__, instance_path=settings["ONESTOP_INSTANCE_PATH"],
-                template_folder="../templates", static_folder="web/static")
+    app = Flask(
+        __name__,
+        instance_path=settings["ONESTOP_INSTANCE_PATH"],
+        template_folder="../templates",
+        static_folder="web/static",
+    )
     app.config.update(settings)
     register_extensions(app)
     register_services(app)
@@ -32,8 +36,12 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_project_path("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
-                   default_translation_directories=str(_project_path("translations")))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(_project_path("translations")),
+    )
 
 
 def register_services(app: Flask) -> None:

@@ -45,8 +45,13 @@ def _create_app():
         sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False, load_dotenv=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+)
 def main():
     """onestop: Hệ thống thông tin một cửa điện tử."""
 
@@ -66,7 +71,7 @@ def demo(host: str, port: int):
         raise click.UsageError("`onestop demo` is for the embedded mode; use `onestop serve`.")
     upgrade()
     info = seed_demo()
-    click.echo("onestop demo: http://%s:%d/" % (host, port))
+    click.echo(f"onestop demo: http://{host}:{port}/")
     click.echo(f"Mật khẩu chung / password for every demo login: {info['password']}")
     for line in demo_logins():
         click.echo("  " + line)
@@ -79,8 +84,9 @@ def demo_logins() -> list[str]:
     from onestop.domain.org.models import User
     from onestop.extensions import db
 
-    rows = db.session.execute(select(User.username, User.kind, User.full_name)
-                              .order_by(User.kind, User.id)).all()
+    rows = db.session.execute(
+        select(User.username, User.kind, User.full_name).order_by(User.kind, User.id)
+    ).all()
     return [f"{kind:8} {username:22} {name}" for username, kind, name in rows]
 
 
@@ -120,7 +126,9 @@ def worker(burst: bool):
 
     jobs = queue()
     if jobs.embedded:
-        raise click.UsageError("REDIS_URL is not set: the embedded mode works jobs in the app itself.")
+        raise click.UsageError(
+            "REDIS_URL is not set: the embedded mode works jobs in the app itself."
+        )
     set_worker_app(current_app._get_current_object())
     from onestop.infra.recurring import arm_recurring_jobs
 
@@ -156,8 +164,9 @@ def create_admin(username: str, full_name: str, password: str):
         raise click.BadParameter(f"at least {MIN_LENGTH} characters", param_hint="password")
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.BadParameter(f"{username!r} already exists", param_hint="--username")
-    user = User(username=username, full_name=full_name, kind="admin",
-                password_hash=hash_password(password))
+    user = User(
+        username=username, full_name=full_name, kind="admin", password_hash=hash_password(password)
+    )
     db.session.add(user)
     db.session.flush()
     record("org:user:create", f"user:{user.id}", kind="admin", username=username)
@@ -200,8 +209,11 @@ def audit_verify():
     if report.intact:
         click.echo(f"audit log intact: {report.checked} events")
         return
-    click.echo(f"audit log BROKEN at event {report.broken_at}: {report.reason} "
-               f"({report.checked} events checked before it)", err=True)
+    click.echo(
+        f"audit log BROKEN at event {report.broken_at}: {report.reason} "
+        f"({report.checked} events checked before it)",
+        err=True,
+    )
     sys.exit(1)
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 class ConfigError(RuntimeError):
@@ -35,7 +36,9 @@ def _positive_int(raw: str) -> int:
 
 def _hhmm(raw: str) -> str:
     hours, _, minutes = raw.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+    if not (
+        hours.isdigit() and minutes.isdigit() and 0 <= int(hours) < 24 and 0 <= int(minutes) < 60
+    ):
         raise ValueError("expected HH:MM, e.g. 15:00")
     return f"{int(hours):02d}:{int(minutes):02d}"
 
@@ -67,60 +70,190 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None, str,
-            "PostgreSQL URL (postgresql+psycopg://...). Unset: SQLite in instance/onestop.db."),
-    Setting("REDIS_URL", "REDIS_URL", None, str,
-            "Redis URL for the job queue. Unset: an in-process stand-in worked by a thread."),
-    Setting("SECRET_KEY", "SECRET_KEY", None, str,
-            "Signs sessions and CSRF tokens. Required in production; generated in instance/ otherwise."),
-    Setting("ONESTOP_ENV", "ONESTOP_ENV", "embedded", _choice("embedded", "production", "testing"),
-            "embedded (one process, zero set-up), production or testing."),
-    Setting("ONESTOP_INSTANCE_PATH", "ONESTOP_INSTANCE_PATH", None, str,
-            "Folder for the SQLite file, stored files, generated keys. Default: ./instance."),
-    Setting("ONESTOP_STORAGE_PATH", "ONESTOP_STORAGE_PATH", None, str,
-            "Folder of the content-addressed file store. Default: instance/files."),
-    Setting("ONESTOP_TIMEZONE", "ONESTOP_TIMEZONE", "Asia/Ho_Chi_Minh", str,
-            "Time zone in which deadlines are counted and times shown."),
-    Setting("ONESTOP_WORKING_HOURS", "ONESTOP_WORKING_HOURS", "08:00-12:00,13:00-17:00",
-            _working_hours, "Office hours of a working day, comma-separated spans."),
-    Setting("ONESTOP_DEFAULT_CUTOFF", "ONESTOP_DEFAULT_CUTOFF", "15:00", _hhmm,
-            "Cut-off used by procedures that count late receipts from the next working day."),
-    Setting("ONESTOP_APOLOGY_LEAD_DAYS", "ONESTOP_APOLOGY_LEAD_DAYS", 1, _positive_int,
-            "Working days before the due date by which an apology letter (form 04) is due."),
-    Setting("ONESTOP_DUE_SOON_HOURS", "ONESTOP_DUE_SOON_HOURS", 8, _positive_int,
-            "Working hours before a due time at which a task or dossier is marked due soon."),
-    Setting("ONESTOP_MAX_UPLOAD_MB", "ONESTOP_MAX_UPLOAD_MB", 20, _positive_int,
-            "Largest accepted upload, in megabytes."),
-    Setting("ONESTOP_LOGIN_ATTEMPTS", "ONESTOP_LOGIN_ATTEMPTS", 5, _positive_int,
-            "Failed logins allowed per account and address in the window below."),
-    Setting("ONESTOP_LOGIN_WINDOW_SECONDS", "ONESTOP_LOGIN_WINDOW_SECONDS", 300, _positive_int,
-            "Length of the login rate-limit window."),
-    Setting("ONESTOP_MAIL_BACKEND", "ONESTOP_MAIL_BACKEND", "outbox", _choice("outbox", "smtp"),
-            "outbox keeps messages in the database only; smtp also sends them."),
+    Setting(
+        "DATABASE_URL",
+        "SQLALCHEMY_DATABASE_URI",
+        None,
+        str,
+        "PostgreSQL URL (postgresql+psycopg://...). Unset: SQLite in instance/onestop.db.",
+    ),
+    Setting(
+        "REDIS_URL",
+        "REDIS_URL",
+        None,
+        str,
+        "Redis URL for the job queue. Unset: an in-process stand-in worked by a thread.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        "SECRET_KEY",
+        None,
+        str,
+        "Signs sessions and CSRF tokens. Required in production; generated in instance/ otherwise.",
+    ),
+    Setting(
+        "ONESTOP_ENV",
+        "ONESTOP_ENV",
+        "embedded",
+        _choice("embedded", "production", "testing"),
+        "embedded (one process, zero set-up), production or testing.",
+    ),
+    Setting(
+        "ONESTOP_INSTANCE_PATH",
+        "ONESTOP_INSTANCE_PATH",
+        None,
+        str,
+        "Folder for the SQLite file, stored files, generated keys. Default: ./instance.",
+    ),
+    Setting(
+        "ONESTOP_STORAGE_PATH",
+        "ONESTOP_STORAGE_PATH",
+        None,
+        str,
+        "Folder of the content-addressed file store. Default: instance/files.",
+    ),
+    Setting(
+        "ONESTOP_TIMEZONE",
+        "ONESTOP_TIMEZONE",
+        "Asia/Ho_Chi_Minh",
+        str,
+        "Time zone in which deadlines are counted and times shown.",
+    ),
+    Setting(
+        "ONESTOP_WORKING_HOURS",
+        "ONESTOP_WORKING_HOURS",
+        "08:00-12:00,13:00-17:00",
+        _working_hours,
+        "Office hours of a working day, comma-separated spans.",
+    ),
+    Setting(
+        "ONESTOP_DEFAULT_CUTOFF",
+        "ONESTOP_DEFAULT_CUTOFF",
+        "15:00",
+        _hhmm,
+        "Cut-off used by procedures that count late receipts from the next working day.",
+    ),
+    Setting(
+        "ONESTOP_APOLOGY_LEAD_DAYS",
+        "ONESTOP_APOLOGY_LEAD_DAYS",
+        1,
+        _positive_int,
+        "Working days before the due date by which an apology letter (form 04) is due.",
+    ),
+    Setting(
+        "ONESTOP_DUE_SOON_HOURS",
+        "ONESTOP_DUE_SOON_HOURS",
+        8,
+        _positive_int,
+        "Working hours before a due time at which a task or dossier is marked due soon.",
+    ),
+    Setting(
+        "ONESTOP_MAX_UPLOAD_MB",
+        "ONESTOP_MAX_UPLOAD_MB",
+        20,
+        _positive_int,
+        "Largest accepted upload, in megabytes.",
+    ),
+    Setting(
+        "ONESTOP_LOGIN_ATTEMPTS",
+        "ONESTOP_LOGIN_ATTEMPTS",
+        5,
+        _positive_int,
+        "Failed logins allowed per account and address in the window below.",
+    ),
+    Setting(
+        "ONESTOP_LOGIN_WINDOW_SECONDS",
+        "ONESTOP_LOGIN_WINDOW_SECONDS",
+        300,
+        _positive_int,
+        "Length of the login rate-limit window.",
+    ),
+    Setting(
+        "ONESTOP_MAIL_BACKEND",
+        "ONESTOP_MAIL_BACKEND",
+        "outbox",
+        _choice("outbox", "smtp"),
+        "outbox keeps messages in the database only; smtp also sends them.",
+    ),
     Setting("ONESTOP_SMTP_HOST", "ONESTOP_SMTP_HOST", "127.0.0.1", str, "SMTP server host."),
     Setting("ONESTOP_SMTP_PORT", "ONESTOP_SMTP_PORT", 25, _positive_int, "SMTP server port."),
-    Setting("ONESTOP_MAIL_FROM", "ONESTOP_MAIL_FROM", "motcua@onestop.local", str,
-            "Sender address of notifications."),
-    Setting("ONESTOP_SIGNER", "ONESTOP_SIGNER", "pkcs12", _choice("pkcs12", "pkcs11", "fake"),
-            "Signing backend: pkcs12 files, a pkcs11 token, or fake (tests only)."),
-    Setting("ONESTOP_PKCS11_MODULE", "ONESTOP_PKCS11_MODULE", None, str,
-            "Path of the PKCS#11 module when ONESTOP_SIGNER=pkcs11."),
-    Setting("ONESTOP_TSA_URL", "ONESTOP_TSA_URL", None, str,
-            "RFC 3161 time-stamp authority for signatures; unset means no time stamp."),
-    Setting("ONESTOP_PUBLIC_URL", "ONESTOP_PUBLIC_URL", "http://127.0.0.1:5000", str,
-            "Public base URL printed in QR codes and e-mails."),
-    Setting("ONESTOP_EMBEDDED_WORKER", "ONESTOP_EMBEDDED_WORKER", True, _bool,
-            "Work jobs in a thread inside the app when REDIS_URL is unset."),
-    Setting("ONESTOP_PKCS11_TOKEN", "ONESTOP_PKCS11_TOKEN", None, str,
-            "Label of the PKCS#11 token holding the signing keys."),
-    Setting("ONESTOP_PKCS11_PIN", "ONESTOP_PKCS11_PIN", None, str,
-            "User PIN of the PKCS#11 token (keep it in the environment, never in files)."),
-    Setting("ONESTOP_DOCUMENT_STUCK_MINUTES", "ONESTOP_DOCUMENT_STUCK_MINUTES", 10, _positive_int,
-            "Minutes after which a document still rendering (or pending) is re-queued."),
-    Setting("ONESTOP_LOOKUP_PER_MINUTE", "ONESTOP_LOOKUP_PER_MINUTE", 10, _positive_int,
-            "Public dossier lookups (/tra-cuu) allowed per address per minute."),
-    Setting("ONESTOP_SMS_BACKEND", "ONESTOP_SMS_BACKEND", "log", _choice("log", "outbox"),
-            "SMS sender: log writes each message to the log; outbox keeps it in the database only."),
+    Setting(
+        "ONESTOP_MAIL_FROM",
+        "ONESTOP_MAIL_FROM",
+        "motcua@onestop.local",
+        str,
+        "Sender address of notifications.",
+    ),
+    Setting(
+        "ONESTOP_SIGNER",
+        "ONESTOP_SIGNER",
+        "pkcs12",
+        _choice("pkcs12", "pkcs11", "fake"),
+        "Signing backend: pkcs12 files, a pkcs11 token, or fake (tests only).",
+    ),
+    Setting(
+        "ONESTOP_PKCS11_MODULE",
+        "ONESTOP_PKCS11_MODULE",
+        None,
+        str,
+        "Path of the PKCS#11 module when ONESTOP_SIGNER=pkcs11.",
+    ),
+    Setting(
+        "ONESTOP_TSA_URL",
+        "ONESTOP_TSA_URL",
+        None,
+        str,
+        "RFC 3161 time-stamp authority for signatures; unset means no time stamp.",
+    ),
+    Setting(
+        "ONESTOP_PUBLIC_URL",
+        "ONESTOP_PUBLIC_URL",
+        "http://127.0.0.1:5000",
+        str,
+        "Public base URL printed in QR codes and e-mails.",
+    ),
+    Setting(
+        "ONESTOP_EMBEDDED_WORKER",
+        "ONESTOP_EMBEDDED_WORKER",
+        True,
+        _bool,
+        "Work jobs in a thread inside the app when REDIS_URL is unset.",
+    ),
+    Setting(
+        "ONESTOP_PKCS11_TOKEN",
+        "ONESTOP_PKCS11_TOKEN",
+        None,
+        str,
+        "Label of the PKCS#11 token holding the signing keys.",
+    ),
+    Setting(
+        "ONESTOP_PKCS11_PIN",
+        "ONESTOP_PKCS11_PIN",
+        None,
+        str,
+        "User PIN of the PKCS#11 token (keep it in the environment, never in files).",
+    ),
+    Setting(
+        "ONESTOP_DOCUMENT_STUCK_MINUTES",
+        "ONESTOP_DOCUMENT_STUCK_MINUTES",
+        10,
+        _positive_int,
+        "Minutes after which a document still rendering (or pending) is re-queued.",
+    ),
+    Setting(
+        "ONESTOP_LOOKUP_PER_MINUTE",
+        "ONESTOP_LOOKUP_PER_MINUTE",
+        10,
+        _positive_int,
+        "Public dossier lookups (/tra-cuu) allowed per address per minute.",
+    ),
+    Setting(
+        "ONESTOP_SMS_BACKEND",
+        "ONESTOP_SMS_BACKEND",
+        "log",
+        _choice("log", "outbox"),
+        "SMS sender: log writes each message to the log; outbox keeps it in the database only.",
+    ),
 )
 
 
@@ -136,7 +269,9 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
         try:
             values[setting.key] = setting.parse(raw)
         except ValueError as exc:
-            raise ConfigError(f"{setting.env}={raw!r} is not valid: {exc}. {setting.help}") from None
+            raise ConfigError(
+                f"{setting.env}={raw!r} is not valid: {exc}. {setting.help}"
+            ) from None
     values.update(overrides or {})
     return _complete(values)
 
@@ -147,19 +282,29 @@ def _complete(values: dict[str, Any]) -> dict:
     values["ONESTOP_STORAGE_PATH"] = values["ONESTOP_STORAGE_PATH"] or str(instance / "files")
     production = values["ONESTOP_ENV"] == "production"
     if production:
-        missing = [name for name, key in (("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
-                                          ("REDIS_URL", "REDIS_URL"), ("SECRET_KEY", "SECRET_KEY"))
-                   if not values.get(key)]
+        missing = [
+            name
+            for name, key in (
+                ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+                ("REDIS_URL", "REDIS_URL"),
+                ("SECRET_KEY", "SECRET_KEY"),
+            )
+            if not values.get(key)
+        ]
         if missing:
-            raise ConfigError(f"production needs {', '.join(missing)}; set them in the environment "
-                              "(see docs/configuration.md)")
+            raise ConfigError(
+                f"production needs {', '.join(missing)}; set them in the environment "
+                "(see docs/configuration.md)"
+            )
     uri = values["SQLALCHEMY_DATABASE_URI"]
     if not uri:
         values["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'onestop.db'}"
     elif uri.startswith("postgresql://") or uri.startswith("postgres://"):
         values["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     elif not uri.startswith(("postgresql+psycopg://", "sqlite:")):
-        raise ConfigError(f"DATABASE_URL={uri!r} is not valid: use postgresql://... or sqlite:///...")
+        raise ConfigError(
+            f"DATABASE_URL={uri!r} is not valid: use postgresql://... or sqlite:///..."
+        )
     if not values.get("SECRET_KEY"):
         values["SECRET_KEY"] = _embedded_secret(instance)
     values.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

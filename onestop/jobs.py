@@ -1,7 +1,7 @@
 """Background job entry points: each takes ids, opens an app context, and commits once.
 
-rq imports these by dotted path (`onestop.jobs.<name>`). Domain packages register their job functions
-here as thin wrappers so that the worker needs to know only this module.
+rq imports these by dotted path (`onestop.jobs.<name>`). Domain packages register their job
+functions here as thin wrappers so that the worker needs to know only this module.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def recover_documents(every_minutes: int | None = None) -> list[int]:
 
 @job
 def deadline_warnings(every_minutes: int | None = None):
-    """Scheduled: raise due-soon, overdue and apology-due warnings once each; re-arm when recurring."""
+    """Scheduled: raise due-soon, overdue and apology-due warnings once each; re-arm."""
     from onestop.domain.calendar.deadline_warnings import raise_deadline_warnings
     from onestop.domain.calendar.schedule import rearm
 

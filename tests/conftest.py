@@ -31,7 +31,8 @@ def _per_worker_database(url: str | None) -> str | None:
     admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.exec_driver_sql(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (worker_db,)).scalar()
+            "SELECT 1 FROM pg_database WHERE datname = %s", (worker_db,)
+        ).scalar()
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{worker_db}"')
     admin.dispose()
@@ -95,8 +96,9 @@ def db(request, app):
     connection = _db.engine.connect()
     outer = connection.begin()
     original = _db.session
-    factory = _db._make_session_factory({"class_": Session, "bind": connection,
-                                         "join_transaction_mode": "create_savepoint"})
+    factory = _db._make_session_factory(
+        {"class_": Session, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
     _db.session = scoped_session(factory, scopefunc=original.registry.scopefunc)
     try:
         yield _db
@@ -160,8 +162,11 @@ class DemoOrg:
 
         from onestop.domain.org.models import Position
 
-        return _db.session.scalar(select(Position).where(
-            Position.agency_id == self.agencies[agency_key].id, Position.key == key))
+        return _db.session.scalar(
+            select(Position).where(
+                Position.agency_id == self.agencies[agency_key].id, Position.key == key
+            )
+        )
 
     def unit(self, agency_key: str, key: str):
         return next(u for u in self.agencies[agency_key].units if u.key == key)

@@ -1,4 +1,4 @@
-"""Background jobs on rq: real Redis in production, an in-process stand-in worked by a thread otherwise.
+"""Background jobs on rq: real Redis in production, otherwise an in-process stand-in and threads.
 
 Jobs are enqueued only after the surrounding transaction commits (`after_commit`), so a worker never
 sees an id that is not in the database yet, and a rolled-back request enqueues nothing.
@@ -33,8 +33,15 @@ class JobQueue:
         self.embedded = embedded
         self.queue = Queue(QUEUE_NAME, connection=connection)
 
-    def enqueue(self, func: str, *args, retries: int = 3, delay: timedelta | None = None,
-                job_id: str | None = None, **kwargs):
+    def enqueue(
+        self,
+        func: str,
+        *args,
+        retries: int = 3,
+        delay: timedelta | None = None,
+        job_id: str | None = None,
+        **kwargs,
+    ):
         """Enqueue now (use `defer` inside a transaction)."""
         retry = Retry(max=retries, interval=[5, 30, 120][:retries]) if retries else None
         if delay:
@@ -112,8 +119,9 @@ def start_embedded_worker(app: Flask) -> threading.Thread | None:
             time.sleep(1)
 
     threading.Thread(target=schedule, name="onestop-scheduler", daemon=True).start()
-    thread = threading.Thread(target=lambda: worker.work(logging_level="WARNING"),
-                              name="onestop-worker", daemon=True)
+    thread = threading.Thread(
+        target=lambda: worker.work(logging_level="WARNING"), name="onestop-worker", daemon=True
+    )
     thread.start()
     return thread
 

@@ -24,35 +24,53 @@ def load_province(path: Path = DEMO_PROVINCE, *, password_hash: str | None = Non
     for spec in data["agencies"]:
         agency = db.session.scalar(select(Agency).where(Agency.key == spec["key"]))
         if agency is None:
-            agency = Agency(key=spec["key"], eid=spec["eid"], name=spec["name"],
-                            short_name=spec.get("short"), level=spec["level"],
-                            collective=spec.get("collective"),
-                            parent=agencies.get(spec.get("parent")))
+            agency = Agency(
+                key=spec["key"],
+                eid=spec["eid"],
+                name=spec["name"],
+                short_name=spec.get("short"),
+                level=spec["level"],
+                collective=spec.get("collective"),
+                parent=agencies.get(spec.get("parent")),
+            )
             db.session.add(agency)
             db.session.flush()
         agencies[agency.key] = agency
         units = {u.key: u for u in agency.units}
         for unit_spec in spec.get("units", []):
             if unit_spec["key"] not in units:
-                unit = Unit(agency=agency, key=unit_spec["key"], name=unit_spec["name"],
-                            one_stop=unit_spec.get("one_stop", False))
+                unit = Unit(
+                    agency=agency,
+                    key=unit_spec["key"],
+                    name=unit_spec["name"],
+                    one_stop=unit_spec.get("one_stop", False),
+                )
                 db.session.add(unit)
                 units[unit.key] = unit
         db.session.flush()
         for pos_spec in spec.get("positions", []):
-            position = db.session.scalar(select(Position).where(
-                Position.agency_id == agency.id, Position.key == pos_spec["key"]))
+            position = db.session.scalar(
+                select(Position).where(
+                    Position.agency_id == agency.id, Position.key == pos_spec["key"]
+                )
+            )
             if position is None:
-                position = Position(agency=agency, key=pos_spec["key"], title=pos_spec["title"],
-                                    role=pos_spec["role"], unit=units.get(pos_spec.get("unit")))
+                position = Position(
+                    agency=agency,
+                    key=pos_spec["key"],
+                    title=pos_spec["title"],
+                    role=pos_spec["role"],
+                    unit=units.get(pos_spec.get("unit")),
+                )
                 db.session.add(position)
                 db.session.flush()
             person = pos_spec.get("person")
             if person:
                 user = _user(person, "officer", password_hash)
                 if not any(h.position_id == position.id for h in user.holdings):
-                    db.session.add(PositionHolding(user=user, position=position,
-                                                   starts_at=HOLDINGS_START))
+                    db.session.add(
+                        PositionHolding(user=user, position=position, starts_at=HOLDINGS_START)
+                    )
     for person in data.get("admins", []):
         _user(person, "admin", password_hash)
     for person in data.get("citizens", []):
@@ -65,10 +83,16 @@ def _user(spec: dict, kind: str, password_hash: str) -> User:
     username = str(spec["username"])
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=username, kind=kind, full_name=spec["name"], email=spec.get("email"),
-                    phone=spec.get("phone"), address=spec.get("address"),
-                    id_number=username if kind == "citizen" else None,
-                    password_hash=password_hash)
+        user = User(
+            username=username,
+            kind=kind,
+            full_name=spec["name"],
+            email=spec.get("email"),
+            phone=spec.get("phone"),
+            address=spec.get("address"),
+            id_number=username if kind == "citizen" else None,
+            password_hash=password_hash,
+        )
         db.session.add(user)
         db.session.flush()
     return user

@@ -13,8 +13,11 @@ bp = Blueprint("auth", __name__)
 
 
 def landing_url(user) -> str:
-    return {"citizen": "main.citizen_home", "officer": "main.officer_home",
-            "admin": "main.admin_home"}.get(user.kind, "main.home")
+    return {
+        "citizen": "main.citizen_home",
+        "officer": "main.officer_home",
+        "admin": "main.admin_home",
+    }.get(user.kind, "main.home")
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
@@ -25,8 +28,11 @@ def login():
     status = 200
     if request.method == "POST":
         try:
-            user = authenticate(request.form.get("username", ""), request.form.get("password", ""),
-                                request.remote_addr or "-")
+            user = authenticate(
+                request.form.get("username", ""),
+                request.form.get("password", ""),
+                request.remote_addr or "-",
+            )
         except TooManyAttempts as exc:
             error, status = exc.message, 429
         except DomainError as exc:
@@ -38,8 +44,9 @@ def login():
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for(landing_url(user))
             return redirect(target)
-    return render_template("auth/login.html", error=error,
-                           username=request.form.get("username", "")), status
+    return render_template(
+        "auth/login.html", error=error, username=request.form.get("username", "")
+    ), status
 
 
 @bp.post("/dang-xuat")

@@ -32,8 +32,10 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, message: str | None = None, errors: dict | None = None):
@@ -43,8 +45,9 @@ def error_response(status: int, message: str | None = None, errors: dict | None 
         if errors:
             body["errors"] = errors
         return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message,
-                           errors=errors or {}), status
+    return render_template(
+        "errors/error.html", status=status, message=message, errors=errors or {}
+    ), status
 
 
 def init_errors(app: Flask) -> None:
@@ -62,8 +65,13 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return error_response(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                                     "Vui lòng tải lại trang và gửi lại."))
+        return error_response(
+            400,
+            _(
+                "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                "Vui lòng tải lại trang và gửi lại."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

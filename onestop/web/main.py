@@ -36,7 +36,9 @@ def home():
 @bp.get("/cong-dan")
 @citizen_required
 def citizen_home():
-    return render_template("main/landing.html", title="Trang của tôi", links=list(_links("citizen")))
+    return render_template(
+        "main/landing.html", title="Trang của tôi", links=list(_links("citizen"))
+    )
 
 
 @bp.get("/can-bo")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, abort, g
+from flask import Flask, abort
 from flask_login import current_user
 
 from onestop.extensions import db, login_manager
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def init_security(app: Flask) -> None:

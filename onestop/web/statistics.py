@@ -25,12 +25,24 @@ from onestop.web.security import role_required
 bp = Blueprint("statistics", __name__)
 staff_required = role_required("officer", "admin")
 
-landing_link("officer", "statistics.dashboard", "Thống kê, báo cáo",
-             "Tỷ lệ đúng hạn, hồ sơ quá hạn, báo cáo định kỳ")
-landing_link("admin", "statistics.dashboard", "Thống kê, báo cáo",
-             "Báo cáo tình hình giải quyết TTHC toàn tỉnh")
-landing_link("public", "statistics.public", "Thống kê đúng hạn",
-             "Tỷ lệ giải quyết hồ sơ đúng hạn theo cơ quan và thủ tục")
+landing_link(
+    "officer",
+    "statistics.dashboard",
+    "Thống kê, báo cáo",
+    "Tỷ lệ đúng hạn, hồ sơ quá hạn, báo cáo định kỳ",
+)
+landing_link(
+    "admin",
+    "statistics.dashboard",
+    "Thống kê, báo cáo",
+    "Báo cáo tình hình giải quyết TTHC toàn tỉnh",
+)
+landing_link(
+    "public",
+    "statistics.public",
+    "Thống kê đúng hạn",
+    "Tỷ lệ giải quyết hồ sơ đúng hạn theo cơ quan và thủ tục",
+)
 
 
 def _day(name: str, default: date) -> date:
@@ -65,10 +77,18 @@ def _scope_roots(user) -> list[int] | None:
     if user.kind == "admin":
         return None
     now = clock.now()
-    return list(db.session.scalars(
-        select(Position.agency_id).join(PositionHolding, PositionHolding.position_id == Position.id)
-        .where(PositionHolding.user_id == user.id, PositionHolding.starts_at <= now,
-               or_(PositionHolding.ends_at.is_(None), PositionHolding.ends_at > now)).distinct()))
+    return list(
+        db.session.scalars(
+            select(Position.agency_id)
+            .join(PositionHolding, PositionHolding.position_id == Position.id)
+            .where(
+                PositionHolding.user_id == user.id,
+                PositionHolding.starts_at <= now,
+                or_(PositionHolding.ends_at.is_(None), PositionHolding.ends_at > now),
+            )
+            .distinct()
+        )
+    )
 
 
 def staff_query(user=None) -> ReportQuery:
@@ -84,10 +104,15 @@ def staff_query(user=None) -> ReportQuery:
         elif not any(agency.id in subtree_ids(root) for root in roots):
             raise Forbidden("Bạn chỉ xem được thống kê của cơ quan mình.", field="co_quan")
     officer = request.args.get("can_bo", type=int)
-    return ReportQuery(first=first, last=last, agency_id=agency.id if agency else None,
-                       procedure_code=request.args.get("thu_tuc") or None,
-                       field=request.args.get("linh_vuc") or None, officer_id=officer,
-                       group_by=request.args.get("nhom", "agency"))
+    return ReportQuery(
+        first=first,
+        last=last,
+        agency_id=agency.id if agency else None,
+        procedure_code=request.args.get("thu_tuc") or None,
+        field=request.args.get("linh_vuc") or None,
+        officer_id=officer,
+        group_by=request.args.get("nhom", "agency"),
+    )
 
 
 def _filters_args(query: ReportQuery) -> dict:
@@ -95,8 +120,11 @@ def _filters_args(query: ReportQuery) -> dict:
     args = {"tu": query.first.isoformat(), "den": query.last.isoformat(), "nhom": query.group_by}
     if agency is not None:
         args["co_quan"] = agency.key
-    for name, value in (("thu_tuc", query.procedure_code), ("linh_vuc", query.field),
-                        ("can_bo", query.officer_id)):
+    for name, value in (
+        ("thu_tuc", query.procedure_code),
+        ("linh_vuc", query.field),
+        ("can_bo", query.officer_id),
+    ):
         if value:
             args[name] = value
     return args
@@ -116,8 +144,13 @@ def public():
     first, last = period()
     by_agency = build_report(ReportQuery(first=first, last=last, group_by="agency"))
     by_procedure = build_report(ReportQuery(first=first, last=last, group_by="procedure"))
-    return render_template("statistics/public.html", first=first, last=last,
-                           by_agency=by_agency, by_procedure=by_procedure)
+    return render_template(
+        "statistics/public.html",
+        first=first,
+        last=last,
+        by_agency=by_agency,
+        by_procedure=by_procedure,
+    )
 
 
 @bp.get("/thong-ke/bang-dieu-khien")
@@ -127,9 +160,16 @@ def dashboard():
     query = staff_query()
     report = build_report(query)
     return render_template(
-        "statistics/dashboard.html", report=report, query=query, args=_filters_args(query),
-        trend_points=monthly_trend(query), cells=TABLE_CELLS, cell_labels=CELL_LABELS,
-        indicator_labels=INDICATOR_LABELS, agencies=_visible_agencies(_scope_roots(current_user)))
+        "statistics/dashboard.html",
+        report=report,
+        query=query,
+        args=_filters_args(query),
+        trend_points=monthly_trend(query),
+        cells=TABLE_CELLS,
+        cell_labels=CELL_LABELS,
+        indicator_labels=INDICATOR_LABELS,
+        agencies=_visible_agencies(_scope_roots(current_user)),
+    )
 
 
 @bp.get("/thong-ke/chi-tiet")
@@ -140,10 +180,16 @@ def drilldown():
     cell = request.args.get("o", "")
     key = request.args.get("dong") or None
     facts = dossiers_behind(query, cell, key, limit=DEFAULT_LIMIT + 1)
-    return render_template("statistics/drilldown.html", query=query, cell=cell,
-                           cell_label=CELL_LABELS.get(cell, cell), facts=facts[:DEFAULT_LIMIT],
-                           truncated=len(facts) > DEFAULT_LIMIT, key=key,
-                           back=url_for("statistics.dashboard", **_filters_args(query)))
+    return render_template(
+        "statistics/drilldown.html",
+        query=query,
+        cell=cell,
+        cell_label=CELL_LABELS.get(cell, cell),
+        facts=facts[:DEFAULT_LIMIT],
+        truncated=len(facts) > DEFAULT_LIMIT,
+        key=key,
+        back=url_for("statistics.dashboard", **_filters_args(query)),
+    )
 
 
 @bp.get("/thong-ke/bao-cao.<fmt>")
@@ -154,11 +200,19 @@ def download(fmt: str):
     report = build_report(query)
     name = f"bao-cao-{query.first:%Y%m%d}-{query.last:%Y%m%d}"
     if fmt == "xlsx":
-        return Response(report_to_xlsx(report), headers={
-            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            report_to_xlsx(report),
+            headers={
+                "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "Content-Disposition": f'attachment; filename="{name}.xlsx"',
+            },
+        )
     if fmt == "csv":
-        return Response("\ufeff" + report_to_csv(report), headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            "\ufeff" + report_to_csv(report),
+            headers={
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+            },
+        )
     raise DomainError("Định dạng tải về là xlsx hoặc csv.", field="fmt")

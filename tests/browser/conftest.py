@@ -1,7 +1,7 @@
-"""Browser tests: the app served from a thread on a fresh embedded database, driven by headless Chromium.
+"""Browser tests: the app served from a thread on a fresh embedded database, driven by Chromium.
 
-Each module gets its own app, database (SQLite file, demo province seeded) and server; tests in a
-module share them, so write each module as one story. The in-process job worker runs, as in the demo.
+Each module gets its own app, database (SQLite file, demo province seeded) and server; tests in
+a module share them, so write each module as one story. The in-process job worker runs too.
 """
 
 from __future__ import annotations
@@ -15,9 +15,16 @@ from onestop.extensions import db as _db
 from tests.conftest import make_test_app
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
-
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +36,16 @@ def db():
 @pytest.fixture(scope="module")
 def browser_app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("browser")
-    app = make_test_app(tmp_path_factory, ONESTOP_INSTANCE_PATH=str(instance),
-                        ONESTOP_STORAGE_PATH=str(instance / "files"),
-                        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'browser.db'}",
-                        REDIS_URL=None, WTF_CSRF_ENABLED=True, TESTING=False,
-                        ONESTOP_EMBEDDED_WORKER=True)
+    app = make_test_app(
+        tmp_path_factory,
+        ONESTOP_INSTANCE_PATH=str(instance),
+        ONESTOP_STORAGE_PATH=str(instance / "files"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'browser.db'}",
+        REDIS_URL=None,
+        WTF_CSRF_ENABLED=True,
+        TESTING=False,
+        ONESTOP_EMBEDDED_WORKER=True,
+    )
     with app.app_context():
         _db.create_all()
         from onestop.seed.demo import seed_demo

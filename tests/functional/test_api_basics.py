@@ -16,25 +16,35 @@ def test_malformed_json_is_400_naming_the_problem(client, demo_org):
 
 
 def test_missing_field_is_reported_per_field(client, demo_org):
-    response = client.post("/api/v1/tokens", json={"username": "admin"},
-                           headers=_admin_headers(demo_org))
+    response = client.post(
+        "/api/v1/tokens", json={"username": "admin"}, headers=_admin_headers(demo_org)
+    )
     assert response.status_code == 400
     assert "name" in response.get_json()["errors"]
 
 
 def test_admin_creates_a_token_that_then_authenticates(client, demo_org):
-    response = client.post("/api/v1/tokens", json={"username": "motcua.anbinh", "name": "app"},
-                           headers=_admin_headers(demo_org))
+    response = client.post(
+        "/api/v1/tokens",
+        json={"username": "motcua.anbinh", "name": "app"},
+        headers=_admin_headers(demo_org),
+    )
     assert response.status_code == 201
     secret = response.get_json()["token"]
-    again = client.post("/api/v1/tokens", json={"username": "admin", "name": "x"},
-                        headers={"Authorization": f"Bearer {secret}"})
+    again = client.post(
+        "/api/v1/tokens",
+        json={"username": "admin", "name": "x"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
     assert again.status_code == 403  # an officer's token may not create tokens
 
 
 def test_unknown_token_is_401(client):
-    response = client.post("/api/v1/tokens", json={"username": "x", "name": "x"},
-                           headers={"Authorization": "Bearer os_nope"})
+    response = client.post(
+        "/api/v1/tokens",
+        json={"username": "x", "name": "x"},
+        headers={"Authorization": "Bearer os_nope"},
+    )
     assert response.status_code == 401
 
 

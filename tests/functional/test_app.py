@@ -71,8 +71,9 @@ def test_landing_pages_need_login(client):
 
 
 def test_next_parameter_cannot_redirect_off_site(client, demo_org):
-    response = client.post("/dang-nhap?next=//evil.example/x",
-                           data={"username": "admin", "password": DemoPassword})
+    response = client.post(
+        "/dang-nhap?next=//evil.example/x", data={"username": "admin", "password": DemoPassword}
+    )
     assert response.headers["Location"] == "/quan-tri"
 
 

@@ -37,8 +37,8 @@ def test_an_officer_sees_the_error_and_retries(client, login_as, failed_receipt)
 def test_the_applicant_downloads_a_result_from_the_store(
     client,
     login_as,
-    make_dossier,
-    authorisation,
+    make_dossier,  # noqa: F811 - pytest fixture imported above
+    authorisation,  # noqa: F811
     fake_signer,  # noqa: F811
 ):
     from onestop.domain.org.models import User

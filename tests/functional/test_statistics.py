@@ -32,9 +32,9 @@ def test_public_page_needs_no_login(client, november):
     response = client.get(f"/thong-ke?{NOV}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "58.33%" in html                    # indicator 2.1 of the whole province
+    assert "58.33%" in html  # indicator 2.1 of the whole province
     assert "Đăng ký khai sinh" in html and "<svg" in html
-    assert "H99.XA.01-D10" not in html         # no dossier list in public
+    assert "H99.XA.01-D10" not in html  # no dossier list in public
 
 
 def test_dashboard_drill_down_and_downloads(client, login_as, november):

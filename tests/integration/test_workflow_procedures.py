@@ -144,6 +144,14 @@ def test_every_shipped_procedure_walks_from_submission_to_return(path, demo_org,
     assert runtime.open_tasks(dossier) == []
     moves = db.session.scalars(select(Transition).where(Transition.dossier_id == dossier.id)).all()
     assert len(moves) == len(WALKS[code])
+    if delegation is not None:  # the result cites the delegation decision and signs TUQ.
+        from onestop.domain.documents.models import Document
+
+        result = db.session.scalar(
+            select(Document).where(Document.dossier_id == dossier.id, Document.kind == "result")
+        )
+        assert "15/QĐ-UBND" in result.context["signature"]["citation"]
+        assert result.context["signature"]["form_line"].startswith("TUQ.")
 
 
 def test_parallel_join_all_waits_for_every_agency(demo_org, citizen):

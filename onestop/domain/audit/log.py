@@ -18,15 +18,33 @@ GENESIS = "0" * 64
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
     body = json.dumps(
-        [prev_hash, event.at.isoformat(), event.actor_id, event.principal_position_id,
-         event.delegation_id, event.action, event.subject, event.data],
-        sort_keys=True, ensure_ascii=False, default=str,
+        [
+            prev_hash,
+            event.at.isoformat(),
+            event.actor_id,
+            event.principal_position_id,
+            event.delegation_id,
+            event.action,
+            event.subject,
+            event.data,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def record(action: str, subject: str, *, actor=None, principal_position_id=None,
-           delegation_id=None, at=None, **data) -> AuditEvent:
+def record(
+    action: str,
+    subject: str,
+    *,
+    actor=None,
+    principal_position_id=None,
+    delegation_id=None,
+    at=None,
+    **data,
+) -> AuditEvent:
     """Append one event (e.g. `dossier:task:approve`, `dossier:H99-261203-0001`); flushes."""
     head = db.session.execute(select(AuditHead).with_for_update()).scalar_one_or_none()
     if head is None:

@@ -42,8 +42,13 @@ class Authorisation:
     def audit_kwargs(self) -> dict:
         """Keyword arguments for `audit.log.record`: actor, principal, delegation and capacity."""
         extra = {"substitution_id": self.substitution.id} if self.substitution is not None else {}
-        return {"actor": self.actor, "principal_position_id": self.principal_position.id,
-                "delegation_id": self.delegation_id, "capacity": self.kind, **extra}
+        return {
+            "actor": self.actor,
+            "principal_position_id": self.principal_position.id,
+            "delegation_id": self.delegation_id,
+            "capacity": self.kind,
+            **extra,
+        }
 
     @property
     def on_behalf(self) -> bool:
@@ -57,8 +62,9 @@ def _aware(at: datetime) -> datetime:
     return at
 
 
-def matching_positions(*, agency_id=None, unit_id=None, role=None,
-                       position_id=None) -> list[Position]:
+def matching_positions(
+    *, agency_id=None, unit_id=None, role=None, position_id=None
+) -> list[Position]:
     """The active positions a step designates: exactly `position_id`, else agency/unit/role."""
     query = select(Position).where(Position.active.is_(True))
     if position_id is not None:
@@ -94,8 +100,12 @@ def own_positions(user: User, at: datetime, among: list[int] | None = None) -> l
 
 def holders_of(agency_id, unit_id, role, at, *, position_id=None) -> list[User]:
     """Active users holding, in their own right at `at`, a position the step designates."""
-    ids = [p.id for p in matching_positions(
-        agency_id=agency_id, unit_id=unit_id, role=role, position_id=position_id)]
+    ids = [
+        p.id
+        for p in matching_positions(
+            agency_id=agency_id, unit_id=unit_id, role=role, position_id=position_id
+        )
+    ]
     if not ids:
         return []
     query = (
@@ -153,11 +163,13 @@ def _lines(*lines: str | None) -> str | None:
 def usable_delegations(user: User, delegations: list[Delegation], at: datetime) -> list[Delegation]:
     """Those naming `user`, or a position `user` holds in their own right at `at`."""
     delegate_position_ids = {d.delegate_position_id for d in delegations if d.delegate_position_id}
-    held = {p.id for p in own_positions(user, at, among=list(delegate_position_ids))} if (
-        delegate_position_ids) else set()
+    held = (
+        {p.id for p in own_positions(user, at, among=list(delegate_position_ids))}
+        if (delegate_position_ids)
+        else set()
+    )
     return [
-        d for d in delegations
-        if d.delegate_user_id == user.id or (d.delegate_position_id in held)
+        d for d in delegations if d.delegate_user_id == user.id or (d.delegate_position_id in held)
     ]
 
 
@@ -178,14 +190,25 @@ def _describe(positions: list[Position], agency_id, unit_id, role, position_id) 
     return f"nào có vai trò «{role or 'bất kỳ'}» tại cơ quan số {agency_id}"
 
 
-def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, procedure_code=None,
-              action=None, at, collective: bool | None = None) -> Authorisation:
+def authorise(
+    user,
+    *,
+    agency_id,
+    unit_id=None,
+    role=None,
+    position_id=None,
+    procedure_code=None,
+    action=None,
+    at,
+    collective: bool | None = None,
+) -> Authorisation:
     """Decide whether `user` may act on a step at `at`; raise Forbidden saying why not."""
     at = _aware(at)
     if user is None or not getattr(user, "active", False) or user.kind == "citizen":
         raise Forbidden("Chỉ cán bộ đang hoạt động mới được xử lý bước này.", field="user")
     positions = matching_positions(
-        agency_id=agency_id, unit_id=unit_id, role=role, position_id=position_id)
+        agency_id=agency_id, unit_id=unit_id, role=role, position_id=position_id
+    )
     ids = [p.id for p in positions]
     facts = procedure_authority(procedure_code)
     if collective is None:
@@ -194,8 +217,14 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
     own = own_positions(user, at, among=ids) if ids else []
     if own:
         principal = own[0]
-        return Authorisation(user, principal, None, _collective_line(principal, collective), "own",
-                             signer_position=principal)
+        return Authorisation(
+            user,
+            principal,
+            None,
+            _collective_line(principal, collective),
+            "own",
+            signer_position=principal,
+        )
 
     # A procedure whose authority is not delegable is decided only by its holder or a substitute.
     delegable = facts is None or facts.delegable
@@ -208,10 +237,17 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
         # A deputy signing for the head of a collective signs TM. … then KT. …; TUQ. and TL. act
         # in the head's own name (the delegation is the head's, not the collective's), so no TM.
         in_collective = collective and delegation.kind == "KT"
-        line = _lines(_collective_line(principal, in_collective),
-                      f"{delegation.kind}. {_title(principal)}")
-        return Authorisation(user, principal, delegation, line, "delegation",
-                             signer_position=_signer_for_delegation(user, delegation, at))
+        line = _lines(
+            _collective_line(principal, in_collective), f"{delegation.kind}. {_title(principal)}"
+        )
+        return Authorisation(
+            user,
+            principal,
+            delegation,
+            line,
+            "delegation",
+            signer_position=_signer_for_delegation(user, delegation, at),
+        )
 
     substitutions = substitutions_in_force(user, at, among=ids) if ids else []
     if substitutions:
@@ -221,10 +257,18 @@ def authorise(user, *, agency_id, unit_id=None, role=None, position_id=None, pro
         same_agency = [p for p in own_all if p.agency_id == principal.agency_id]
         # NĐ 30/2020 Art. 13: whoever is put in charge during the head's absence signs as KT.
         heads = principal.role in DEPUTY_OF
-        line = _lines(_collective_line(principal, collective),
-                      f"KT. {_title(principal)}" if heads else None)
-        return Authorisation(user, principal, None, line, "substitution", substitution=substitution,
-                             signer_position=(same_agency or own_all or [principal])[0])
+        line = _lines(
+            _collective_line(principal, collective), f"KT. {_title(principal)}" if heads else None
+        )
+        return Authorisation(
+            user,
+            principal,
+            None,
+            line,
+            "substitution",
+            substitution=substitution,
+            signer_position=(same_agency or own_all or [principal])[0],
+        )
 
     when = at.astimezone(LOCAL).strftime("%H:%M %d/%m/%Y")
     scope = f" thủ tục {procedure_code}" if procedure_code else ""

@@ -61,9 +61,11 @@ def list_command(agency_key, at_raw, in_force):
     states = ("in_force",) if in_force else None
     for d in list_delegations(at, agency_id=agency_id, states=states):
         delegator = d.delegator_position
-        click.echo(f"#{d.id} {d.kind}. [{d.state(at)}] {delegator.title} "
-                   f"({delegator.agency.display_name}) → {_who(d)}; {d.scope_text}; {d.basis}; "
-                   f"{_local(d.valid_from)} – {_local(d.valid_to)}")
+        click.echo(
+            f"#{d.id} {d.kind}. [{d.state(at)}] {delegator.title} "
+            f"({delegator.agency.display_name}) → {_who(d)}; {d.scope_text}; {d.basis}; "
+            f"{_local(d.valid_from)} – {_local(d.valid_to)}"
+        )
 
 
 @delegations.command("who")
@@ -76,8 +78,10 @@ def who_command(procedure_code, at_raw):
 
     deciders = who_can_decide(procedure_code, _instant(at_raw))
     if not deciders:
-        raise click.ClickException(f"no one may decide {procedure_code} then (unknown procedure, "
-                                   "or its authority position is vacant)")
+        raise click.ClickException(
+            f"no one may decide {procedure_code} then (unknown procedure, "
+            "or its authority position is vacant)"
+        )
     for d in deciders:
         if d.delegation is not None:
             how = f"{d.delegation.kind}. theo {d.delegation.basis}"
@@ -85,8 +89,10 @@ def who_command(procedure_code, at_raw):
             how = f"thay thế theo {d.substitution.basis}"
         else:
             how = "giữ chức danh"
-        click.echo(f"{d.user.full_name} ({d.user.username}): {d.principal_position.title} "
-                   f"({d.principal_position.agency.display_name}) — {how}")
+        click.echo(
+            f"{d.user.full_name} ({d.user.username}): {d.principal_position.title} "
+            f"({d.principal_position.agency.display_name}) — {how}"
+        )
 
 
 @delegations.command("history")

@@ -34,7 +34,8 @@ def procedure_authority(code: str | None) -> ProcedureAuthority | None:
     row = db.session.execute(
         select(Procedure, ProcedureVersion)
         .outerjoin(ProcedureVersion, ProcedureVersion.id == Procedure.current_version_id)
-        .where(Procedure.code == code)).first()
+        .where(Procedure.code == code)
+    ).first()
     if row is None:
         return None
     procedure, version = row
@@ -60,6 +61,9 @@ def procedure_authority(code: str | None) -> ProcedureAuthority | None:
 
 def procedures_in_field(field: str) -> list[ProcedureAuthority]:
     """The authority facts of every active catalogue procedure of a field."""
-    codes = db.session.scalars(select(Procedure.code).where(
-        Procedure.field == field, Procedure.active.is_(True)).order_by(Procedure.code))
+    codes = db.session.scalars(
+        select(Procedure.code)
+        .where(Procedure.field == field, Procedure.active.is_(True))
+        .order_by(Procedure.code)
+    )
     return [facts for code in codes if (facts := procedure_authority(code)) is not None]

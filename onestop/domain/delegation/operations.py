@@ -45,14 +45,16 @@ def _window(valid_from, valid_to, now: datetime, *, required_to: bool):
     valid_to = _instant(valid_to, "valid_to", "thời điểm hết hiệu lực", end=True)
     if valid_to is None:
         if required_to:
-            raise DomainError("Ủy quyền phải có thời hạn: nhập ngày hết hiệu lực.",
-                              field="valid_to")
+            raise DomainError(
+                "Ủy quyền phải có thời hạn: nhập ngày hết hiệu lực.", field="valid_to"
+            )
         return valid_from, None
     if valid_to <= valid_from:
         raise DomainError("Ngày hết hiệu lực phải sau ngày bắt đầu.", field="valid_to")
     if valid_to <= now:
-        raise DomainError("Thời hạn này đã kết thúc; nhập ngày hết hiệu lực trong tương lai.",
-                          field="valid_to")
+        raise DomainError(
+            "Thời hạn này đã kết thúc; nhập ngày hết hiệu lực trong tương lai.", field="valid_to"
+        )
     return valid_from, valid_to
 
 
@@ -63,8 +65,9 @@ def _check_basis(basis_number, basis_date, valid_from: datetime) -> str:
     if not isinstance(basis_date, date) or isinstance(basis_date, datetime):
         raise DomainError("Nhập ngày ban hành văn bản căn cứ.", field="basis_date")
     if basis_date > valid_from.astimezone(LOCAL).date():
-        raise DomainError("Văn bản căn cứ phải được ban hành trước khi có hiệu lực.",
-                          field="basis_date")
+        raise DomainError(
+            "Văn bản căn cứ phải được ban hành trước khi có hiệu lực.", field="basis_date"
+        )
     return number
 
 
@@ -89,28 +92,34 @@ def _within(agency: Agency, ancestor: Agency) -> bool:
 
 def _check_scope(kind: str, delegator: Position, codes: list[str], fields: list[str]) -> None:
     if kind == "TUQ" and not (codes or fields):
-        raise DomainError("Ủy quyền phải nêu phạm vi: các thủ tục hoặc lĩnh vực được ủy quyền.",
-                          field="procedure_codes")
+        raise DomainError(
+            "Ủy quyền phải nêu phạm vi: các thủ tục hoặc lĩnh vực được ủy quyền.",
+            field="procedure_codes",
+        )
     for code in codes:
         facts = procedure_authority(code)
         if facts is None:
             raise DomainError(f"Thủ tục {code} không có trong danh mục.", field="procedure_codes")
         if not facts.delegable:
-            raise DomainError(f"Thẩm quyền giải quyết thủ tục {code} không được ủy quyền.",
-                              field="procedure_codes")
+            raise DomainError(
+                f"Thẩm quyền giải quyết thủ tục {code} không được ủy quyền.",
+                field="procedure_codes",
+            )
         if not facts.competent(delegator):
             raise DomainError(
                 f"{delegator.title} ({delegator.agency.display_name}) không có thẩm quyền "
                 f"giải quyết thủ tục {code}; không thể giao lại thẩm quyền mình không có "
                 "hoặc chỉ được ủy quyền.",
-                field="procedure_codes")
+                field="procedure_codes",
+            )
     for field in fields:
         own = [f for f in procedures_in_field(field) if f.delegable and f.competent(delegator)]
         if not own:
             raise DomainError(
                 f"{delegator.title} ({delegator.agency.display_name}) không tự mình có thẩm quyền "
                 f"giải quyết thủ tục nào (được phép ủy quyền) thuộc lĩnh vực «{field}».",
-                field="fields")
+                field="fields",
+            )
 
 
 def _check_delegate(kind, delegator: Position, delegate_position, delegate_user, at) -> None:
@@ -118,40 +127,52 @@ def _check_delegate(kind, delegator: Position, delegate_position, delegate_user,
         raise DomainError("Chọn đúng một người hoặc một chức danh nhận ủy quyền.", field="delegate")
     if delegate_position is not None:
         if delegate_position.id == delegator.id:
-            raise DomainError("Không thể ủy quyền cho chính chức danh ủy quyền.",
-                              field="delegate_position_id")
+            raise DomainError(
+                "Không thể ủy quyền cho chính chức danh ủy quyền.", field="delegate_position_id"
+            )
         if not delegate_position.active:
-            raise DomainError("Chức danh nhận ủy quyền không còn hoạt động.",
-                              field="delegate_position_id")
+            raise DomainError(
+                "Chức danh nhận ủy quyền không còn hoạt động.", field="delegate_position_id"
+            )
         candidates, field = [delegate_position], "delegate_position_id"
     else:
         _officer(delegate_user, "delegate_user_id")
         held = own_positions(delegate_user, at)
         if any(p.id == delegator.id for p in held):
-            raise DomainError("Người nhận ủy quyền đang giữ chính chức danh ủy quyền.",
-                              field="delegate_user_id")
+            raise DomainError(
+                "Người nhận ủy quyền đang giữ chính chức danh ủy quyền.", field="delegate_user_id"
+            )
         candidates, field = held, "delegate_user_id"
     same_agency = [p for p in candidates if p.agency_id == delegator.agency_id]
     if kind == "KT":
         deputy = DEPUTY_OF.get(delegator.role)
         if deputy is None:
-            raise DomainError("Chỉ người đứng đầu (lãnh đạo, trưởng đơn vị) mới giao cấp phó "
-                              "ký thay.", field="delegator_position_id")
+            raise DomainError(
+                "Chỉ người đứng đầu (lãnh đạo, trưởng đơn vị) mới giao cấp phó ký thay.",
+                field="delegator_position_id",
+            )
         unit_id = delegator.unit_id
-        if not any(p.role == deputy and (unit_id is None or p.unit_id == unit_id)
-                   for p in same_agency):
-            raise DomainError("Ký thay (KT.) chỉ giao cho cấp phó của cùng cơ quan, đơn vị.",
-                              field=field)
+        if not any(
+            p.role == deputy and (unit_id is None or p.unit_id == unit_id) for p in same_agency
+        ):
+            raise DomainError(
+                "Ký thay (KT.) chỉ giao cho cấp phó của cùng cơ quan, đơn vị.", field=field
+            )
     elif kind == "TL":
         if delegator.role != "leader":
-            raise DomainError("Chỉ người đứng đầu cơ quan mới giao ký thừa lệnh.",
-                              field="delegator_position_id")
+            raise DomainError(
+                "Chỉ người đứng đầu cơ quan mới giao ký thừa lệnh.", field="delegator_position_id"
+            )
         if not any(p.role == "office_chief" for p in same_agency):
-            raise DomainError("Thừa lệnh (TL.) chỉ giao cho Chánh Văn phòng của cùng cơ quan.",
-                              field=field)
+            raise DomainError(
+                "Thừa lệnh (TL.) chỉ giao cho Chánh Văn phòng của cùng cơ quan.", field=field
+            )
     elif not any(_within(p.agency, delegator.agency) for p in candidates):
-        raise DomainError("Ủy quyền (TUQ.) chỉ giao cho cơ quan, đơn vị thuộc quyền của người ủy "
-                          "quyền hoặc một người giữ chức danh ở đó.", field=field)
+        raise DomainError(
+            "Ủy quyền (TUQ.) chỉ giao cho cơ quan, đơn vị thuộc quyền của người ủy "
+            "quyền hoặc một người giữ chức danh ở đó.",
+            field=field,
+        )
 
 
 def _clean_list(values, field: str) -> list[str]:
@@ -164,13 +185,24 @@ def _clean_list(values, field: str) -> list[str]:
     return cleaned
 
 
-def delegate_authority(actor: User, *, kind: str, delegator_position: Position,
-                       delegate_position: Position | None = None, delegate_user: User | None = None,
-                       procedure_codes=(), fields=(), actions=(), basis_number: str,
-                       basis_date: date, valid_from: datetime | date,
-                       valid_to: datetime | date | None = None,
-                       basis_type: str = "Quyết định", note: str | None = None,
-                       at: datetime | None = None) -> Delegation:
+def delegate_authority(
+    actor: User,
+    *,
+    kind: str,
+    delegator_position: Position,
+    delegate_position: Position | None = None,
+    delegate_user: User | None = None,
+    procedure_codes=(),
+    fields=(),
+    actions=(),
+    basis_number: str,
+    basis_date: date,
+    valid_from: datetime | date,
+    valid_to: datetime | date | None = None,
+    basis_type: str = "Quyết định",
+    note: str | None = None,
+    at: datetime | None = None,
+) -> Delegation:
     """Record a delegation after checking it against the rules; audited as `delegation:create`.
 
     Bare dates are local days, as administrators enter them: from the start of `valid_from` to
@@ -178,50 +210,79 @@ def delegate_authority(actor: User, *, kind: str, delegator_position: Position,
     """
     now = _now(at)
     if kind not in DELEGATION_KINDS:
-        raise DomainError(f"Hình thức phải là một trong {', '.join(DELEGATION_KINDS)}.",
-                          field="kind")
+        raise DomainError(
+            f"Hình thức phải là một trong {', '.join(DELEGATION_KINDS)}.", field="kind"
+        )
     if not isinstance(delegator_position, Position) or not delegator_position.active:
         raise DomainError("Chọn chức danh ủy quyền đang hoạt động.", field="delegator_position_id")
     holds = any(p.id == delegator_position.id for p in own_positions(actor, now))
     if not (_is_admin(actor) or holds):
-        raise Forbidden("Chỉ quản trị viên hoặc người giữ chức danh ủy quyền mới lập được "
-                        "ủy quyền.", field="actor")
+        raise Forbidden(
+            "Chỉ quản trị viên hoặc người giữ chức danh ủy quyền mới lập được ủy quyền.",
+            field="actor",
+        )
     valid_from, valid_to = _window(valid_from, valid_to, now, required_to=kind == "TUQ")
     number = _check_basis(basis_number, basis_date, valid_from)
     codes = _clean_list(procedure_codes, "procedure_codes")
     field_names = _clean_list(fields, "fields")
     action_names = _clean_list(actions, "actions")
     _check_scope(kind, delegator_position, codes, field_names)
-    _check_delegate(kind, delegator_position, delegate_position, delegate_user,
-                    max(valid_from, now))
+    _check_delegate(
+        kind, delegator_position, delegate_position, delegate_user, max(valid_from, now)
+    )
     delegation = Delegation(
-        kind=kind, delegator_position_id=delegator_position.id,
+        kind=kind,
+        delegator_position_id=delegator_position.id,
         delegate_position_id=delegate_position.id if delegate_position is not None else None,
         delegate_user_id=delegate_user.id if delegate_user is not None else None,
-        procedure_codes=codes, fields=field_names, actions=action_names,
-        basis_type=(basis_type or "Quyết định").strip(), basis_number=number, basis_date=basis_date,
-        valid_from=valid_from, valid_to=valid_to, note=note, created_at=now, created_by_id=actor.id,
+        procedure_codes=codes,
+        fields=field_names,
+        actions=action_names,
+        basis_type=(basis_type or "Quyết định").strip(),
+        basis_number=number,
+        basis_date=basis_date,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note,
+        created_at=now,
+        created_by_id=actor.id,
     )
     db.session.add(delegation)
     db.session.flush()
     overlaps = [d.id for d in overlapping_delegations(delegation)]
-    record("delegation:create", f"delegation:{delegation.id}", actor=actor, at=now,
-           principal_position_id=delegator_position.id, delegation_id=delegation.id,
-           kind=kind, delegate_position_id=delegation.delegate_position_id,
-           delegate_user_id=delegation.delegate_user_id, procedure_codes=codes,
-           fields=field_names, actions=action_names, basis=delegation.basis,
-           valid_from=valid_from, valid_to=valid_to, overlaps=overlaps)
+    record(
+        "delegation:create",
+        f"delegation:{delegation.id}",
+        actor=actor,
+        at=now,
+        principal_position_id=delegator_position.id,
+        delegation_id=delegation.id,
+        kind=kind,
+        delegate_position_id=delegation.delegate_position_id,
+        delegate_user_id=delegation.delegate_user_id,
+        procedure_codes=codes,
+        fields=field_names,
+        actions=action_names,
+        basis=delegation.basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        overlaps=overlaps,
+    )
     return delegation
 
 
-def revoke_delegation(delegation: Delegation, actor: User, reason: str,
-                      at: datetime | None = None) -> Delegation:
+def revoke_delegation(
+    delegation: Delegation, actor: User, reason: str, at: datetime | None = None
+) -> Delegation:
     """End a delegation at once (from `at`, default now); audited as `delegation:revoke`."""
     now = _now(at)
-    if not (_is_admin(actor) or any(
-            p.id == delegation.delegator_position_id for p in own_positions(actor, now))):
-        raise Forbidden("Chỉ quản trị viên hoặc người giữ chức danh ủy quyền mới thu hồi được.",
-                        field="actor")
+    if not (
+        _is_admin(actor)
+        or any(p.id == delegation.delegator_position_id for p in own_positions(actor, now))
+    ):
+        raise Forbidden(
+            "Chỉ quản trị viên hoặc người giữ chức danh ủy quyền mới thu hồi được.", field="actor"
+        )
     if delegation.revoked_at is not None:
         raise Conflict("Ủy quyền này đã bị thu hồi.", field="revoked_at")
     if delegation.valid_to is not None and delegation.valid_to <= now:
@@ -232,25 +293,44 @@ def revoke_delegation(delegation: Delegation, actor: User, reason: str,
     delegation.revoked_by_id = actor.id
     delegation.revocation_reason = reason.strip()
     db.session.flush()
-    record("delegation:revoke", f"delegation:{delegation.id}", actor=actor, at=now,
-           principal_position_id=delegation.delegator_position_id, delegation_id=delegation.id,
-           reason=delegation.revocation_reason)
+    record(
+        "delegation:revoke",
+        f"delegation:{delegation.id}",
+        actor=actor,
+        at=now,
+        principal_position_id=delegation.delegator_position_id,
+        delegation_id=delegation.id,
+        reason=delegation.revocation_reason,
+    )
     return delegation
 
 
-def appoint_substitute(actor: User, *, position: Position, substitute: User, reason: str,
-                       basis_number: str, basis_date: date, valid_from: datetime | date,
-                       valid_to: datetime | date, basis_type: str = "Quyết định",
-                       at: datetime | None = None) -> Substitution:
+def appoint_substitute(
+    actor: User,
+    *,
+    position: Position,
+    substitute: User,
+    reason: str,
+    basis_number: str,
+    basis_date: date,
+    valid_from: datetime | date,
+    valid_to: datetime | date,
+    basis_type: str = "Quyết định",
+    at: datetime | None = None,
+) -> Substitution:
     """Let `substitute` act in `position` during an absence; audited as `delegation:substitute`."""
     now = _now(at)
     if not isinstance(position, Position) or not position.active:
         raise DomainError("Chọn chức danh đang hoạt động.", field="position_id")
-    leaders = [p for p in own_positions(actor, now)
-               if p.agency_id == position.agency_id and p.role == "leader"]
+    leaders = [
+        p
+        for p in own_positions(actor, now)
+        if p.agency_id == position.agency_id and p.role == "leader"
+    ]
     if not (_is_admin(actor) or leaders):
-        raise Forbidden("Chỉ quản trị viên hoặc lãnh đạo cơ quan mới phân công người thay thế.",
-                        field="actor")
+        raise Forbidden(
+            "Chỉ quản trị viên hoặc lãnh đạo cơ quan mới phân công người thay thế.", field="actor"
+        )
     _officer(substitute, "substitute_user_id")
     if not (reason or "").strip():
         raise DomainError("Nêu lý do vắng mặt.", field="reason")
@@ -258,36 +338,58 @@ def appoint_substitute(actor: User, *, position: Position, substitute: User, rea
     number = _check_basis(basis_number, basis_date, valid_from)
     held = own_positions(substitute, max(valid_from, now))
     if any(p.id == position.id for p in held):
-        raise DomainError("Người thay thế đang giữ chính chức danh này.",
-                          field="substitute_user_id")
+        raise DomainError(
+            "Người thay thế đang giữ chính chức danh này.", field="substitute_user_id"
+        )
     if not any(p.agency_id == position.agency_id for p in held):
-        raise DomainError("Người thay thế phải là cán bộ của cùng cơ quan.",
-                          field="substitute_user_id")
+        raise DomainError(
+            "Người thay thế phải là cán bộ của cùng cơ quan.", field="substitute_user_id"
+        )
     substitution = Substitution(
-        position_id=position.id, substitute_user_id=substitute.id, reason=reason.strip(),
-        basis_type=(basis_type or "Quyết định").strip(), basis_number=number, basis_date=basis_date,
-        valid_from=valid_from, valid_to=valid_to, created_at=now, created_by_id=actor.id,
+        position_id=position.id,
+        substitute_user_id=substitute.id,
+        reason=reason.strip(),
+        basis_type=(basis_type or "Quyết định").strip(),
+        basis_number=number,
+        basis_date=basis_date,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_at=now,
+        created_by_id=actor.id,
     )
     clash = overlapping_substitutions(position.id, valid_from, valid_to)
     if clash:
-        raise Conflict(f"Chức danh này đã có người thay thế trong thời gian trùng (phân công số "
-                       f"{clash[0].id}).", field="valid_from")
+        raise Conflict(
+            f"Chức danh này đã có người thay thế trong thời gian trùng (phân công số "
+            f"{clash[0].id}).",
+            field="valid_from",
+        )
     db.session.add(substitution)
     db.session.flush()
-    record("delegation:substitute", f"substitution:{substitution.id}", actor=actor, at=now,
-           principal_position_id=position.id, substitute_user_id=substitute.id,
-           reason=substitution.reason, basis=substitution.basis, valid_from=valid_from,
-           valid_to=valid_to)
+    record(
+        "delegation:substitute",
+        f"substitution:{substitution.id}",
+        actor=actor,
+        at=now,
+        principal_position_id=position.id,
+        substitute_user_id=substitute.id,
+        reason=substitution.reason,
+        basis=substitution.basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
     return substitution
 
 
-def revoke_substitution(substitution: Substitution, actor: User, reason: str,
-                        at: datetime | None = None) -> Substitution:
+def revoke_substitution(
+    substitution: Substitution, actor: User, reason: str, at: datetime | None = None
+) -> Substitution:
     """End a substitution at once; audited as `delegation:substitute:revoke`."""
     now = _now(at)
     if not _is_admin(actor) and not any(
-            p.agency_id == substitution.position.agency_id and p.role == "leader"
-            for p in own_positions(actor, now)):
+        p.agency_id == substitution.position.agency_id and p.role == "leader"
+        for p in own_positions(actor, now)
+    ):
         raise Forbidden("Chỉ quản trị viên hoặc lãnh đạo cơ quan mới thu hồi được.", field="actor")
     if substitution.revoked_at is not None:
         raise Conflict("Phân công thay thế này đã bị thu hồi.", field="revoked_at")
@@ -299,6 +401,12 @@ def revoke_substitution(substitution: Substitution, actor: User, reason: str,
     substitution.revoked_by_id = actor.id
     substitution.revocation_reason = reason.strip()
     db.session.flush()
-    record("delegation:substitute:revoke", f"substitution:{substitution.id}", actor=actor, at=now,
-           principal_position_id=substitution.position_id, reason=reason.strip())
+    record(
+        "delegation:substitute:revoke",
+        f"substitution:{substitution.id}",
+        actor=actor,
+        at=now,
+        principal_position_id=substitution.position_id,
+        reason=reason.strip(),
+    )
     return substitution

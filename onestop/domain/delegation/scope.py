@@ -21,7 +21,8 @@ def covers_procedure(delegation, procedure_code: str | None, field: str | None) 
     if not (codes or fields):
         return True
     return (procedure_code is not None and procedure_code in codes) or (
-        field is not None and field in fields)
+        field is not None and field in fields
+    )
 
 
 def precedence(delegation, procedure_code: str | None, action: str | None) -> tuple:

@@ -49,8 +49,12 @@ def signer_title(authorisation: Authorisation) -> str:
     return signer.title.upper()
 
 
-SUBJECTS = {"TUQ": "ủy quyền", "KT": "phân công ký thay", "TL": "giao ký thừa lệnh",
-            "substitution": "phân công người thay thế"}
+SUBJECTS = {
+    "TUQ": "ủy quyền",
+    "KT": "phân công ký thay",
+    "TL": "giao ký thừa lệnh",
+    "substitution": "phân công người thay thế",
+}
 
 
 def signature_block(authorisation: Authorisation) -> SignatureBlock:

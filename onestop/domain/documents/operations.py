@@ -163,6 +163,7 @@ def issue_result(
     block = _signature(signature, actor.full_name, principal.title.upper())
     block["authority_title"] = block["authority_title"] or principal.title
     block["basis"] = getattr(signature, "basis", None)
+    block["citation"] = getattr(signature, "citation", None)
     issuer = ctx.issuer(agency)
     context = {
         "issuer": issuer,

@@ -65,15 +65,8 @@ def acting_task(dossier, officer, action: str, at: datetime):
 
 def audit(action: str, dossier, actor, at: datetime, authorisation=None, **data) -> None:
     """Record an audit event on the dossier with the actor, principal and delegation."""
-    record(
-        action,
-        subject(dossier),
-        actor=actor,
-        at=at,
-        principal_position_id=authorisation.principal_position.id if authorisation else None,
-        delegation_id=authorisation.delegation_id if authorisation else None,
-        **data,
-    )
+    who = authorisation.audit_kwargs() if authorisation else {"actor": actor}
+    record(action, subject(dossier), at=at, **who, **data)
 
 
 def lock(dossier) -> None:

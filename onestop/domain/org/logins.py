@@ -42,18 +42,29 @@ def authenticate(username: str, password: str, address: str) -> User:
     limit = current_app.config["ONESTOP_LOGIN_ATTEMPTS"]
     since = clock.now() - window
     failures = db.session.scalar(
-        select(func.count()).select_from(LoginFailure).where(
-            LoginFailure.username == username, LoginFailure.address == address,
-            LoginFailure.at > since)
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(
+            LoginFailure.username == username,
+            LoginFailure.address == address,
+            LoginFailure.at > since,
+        )
     )
     if failures >= limit:
         minutes = max(1, window.seconds // 60)
         raise TooManyAttempts(
-            f"Đăng nhập sai quá {limit} lần. Vui lòng thử lại sau {minutes} phút.", field="username")
+            f"Đăng nhập sai quá {limit} lần. Vui lòng thử lại sau {minutes} phút.", field="username"
+        )
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or not check_password(user.password_hash, password):
-        db.session.add(LoginFailure(username=username, address=address,
-                                    user_id=user.id if user else None, at=clock.now()))
+        db.session.add(
+            LoginFailure(
+                username=username,
+                address=address,
+                user_id=user.id if user else None,
+                at=clock.now(),
+            )
+        )
         db.session.commit()  # the failure must count even though the request fails
         raise DomainError("Tên đăng nhập hoặc mật khẩu không đúng.", field="password")
     return user

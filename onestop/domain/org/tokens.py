@@ -43,13 +43,22 @@ def _hash(secret: str) -> str:
 def create_token(admin: User | None, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the row and the secret, shown once."""
     if not name or not name.strip():
-        raise DomainError("Đặt tên cho mã truy cập (ví dụ: Đồng bộ Cổng DVC quốc gia).", field="name")
+        raise DomainError(
+            "Đặt tên cho mã truy cập (ví dụ: Đồng bộ Cổng DVC quốc gia).", field="name"
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), token_hash=_hash(secret), created_at=clock.now(),
-                     created_by_id=admin.id if admin else None)
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        token_hash=_hash(secret),
+        created_at=clock.now(),
+        created_by_id=admin.id if admin else None,
+    )
     db.session.add(token)
     db.session.flush()
-    record("org:api_token:create", f"user:{user.id}", actor=admin, token_id=token.id, name=token.name)
+    record(
+        "org:api_token:create", f"user:{user.id}", actor=admin, token_id=token.id, name=token.name
+    )
     return token, secret
 
 

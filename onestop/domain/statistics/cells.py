@@ -63,8 +63,9 @@ def conditions(model, start: datetime, end: datetime) -> dict:
         "resolved_early": and_(resolved, m.classification == "early"),
         "resolved_on_time": and_(resolved, m.classification == "on_time"),
         "resolved_late_apology": and_(resolved, m.classification == "late", m.apology.is_(True)),
-        "resolved_late_no_apology": and_(resolved, m.classification == "late",
-                                         m.apology.is_(False)),
+        "resolved_late_no_apology": and_(
+            resolved, m.classification == "late", m.apology.is_(False)
+        ),
         "resolved": resolved,
         "in_progress_within": and_(open_at_end, ~late_at_end),
         "in_progress_overdue": and_(open_at_end, late_at_end),
@@ -74,11 +75,12 @@ def conditions(model, start: datetime, end: datetime) -> dict:
         "returned": and_(m.returned_at >= start, m.returned_at < end),
         # QĐ 766 2.1: an ended dossier is on time when its end <= due (early or on time, any
         # outcome); an open one when the period end is not past its due (nor a 2nd supplement).
-        "ended_on_time": or_(and_(ended_in, m.classification.in_(("early", "on_time"))),
-                             and_(open_at_end, ~late_at_end)),
+        "ended_on_time": or_(
+            and_(ended_in, m.classification.in_(("early", "on_time"))),
+            and_(open_at_end, ~late_at_end),
+        ),
         "online_resolved_electronic": and_(resolved, m.electronic_result.is_(True)),
-        "digitised_resolved": and_(resolved, m.electronic_result.is_(True),
-                                   m.digitised.is_(True)),
+        "digitised_resolved": and_(resolved, m.electronic_result.is_(True), m.digitised.is_(True)),
         "new_reused": and_(new, m.reused.is_(True)),
         "complaints": and_(or_(carried, new), m.complaint.is_(True)),
         "rated": and_(or_(carried, new), m.rating.is_not(None)),

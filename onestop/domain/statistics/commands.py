@@ -20,8 +20,9 @@ def _agency_id(key: str | None) -> int | None:
     from onestop.domain.org.models import Agency
     from onestop.extensions import db
 
-    agency_id = db.session.scalar(select(Agency.id).where(or_(Agency.key == key,
-                                                              Agency.eid == key)))
+    agency_id = db.session.scalar(
+        select(Agency.id).where(or_(Agency.key == key, Agency.eid == key))
+    )
     if agency_id is None:
         raise click.BadParameter(f"no agency with key or code {key!r}", param_hint="--agency")
     return agency_id
@@ -47,20 +48,39 @@ def stats():
 
 
 @stats.command("report")
-@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="First day of the period (YYYY-MM-DD), local time.")
-@click.option("--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day of the period, inclusive.")
+@click.option(
+    "--from",
+    "first",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First day of the period (YYYY-MM-DD), local time.",
+)
+@click.option(
+    "--to",
+    "last",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day of the period, inclusive.",
+)
 @click.option("--agency", help="Agency key or electronic code; its whole subtree is counted.")
 @click.option("--procedure", "procedure_code", help="National procedure code, e.g. 1.001193.")
 @click.option("--field", help="Procedure field (lĩnh vực).")
 @click.option("--officer", help="Username: only dossiers this officer received or handled.")
-@click.option("--group-by", default="agency", show_default=True,
-              type=click.Choice(["agency", "procedure", "field", "officer", "unit", "none"]))
-@click.option("--format", "fmt", default="json", show_default=True,
-              type=click.Choice(["json", "csv", "xlsx"]))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output (required for xlsx on a tty).")
+@click.option(
+    "--group-by",
+    default="agency",
+    show_default=True,
+    type=click.Choice(["agency", "procedure", "field", "officer", "unit", "none"]),
+)
+@click.option(
+    "--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "csv", "xlsx"])
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output (required for xlsx on a tty).",
+)
 @with_appcontext
 def report_command(first, last, agency, procedure_code, field, officer, group_by, fmt, output):
     """Print the periodic report with every cell and QĐ 766 indicator."""
@@ -68,10 +88,15 @@ def report_command(first, last, agency, procedure_code, field, officer, group_by
     from onestop.domain.statistics.report import ReportQuery, build_report
 
     try:
-        query = ReportQuery(first=date.fromordinal(first.toordinal()),
-                            last=date.fromordinal(last.toordinal()), agency_id=_agency_id(agency),
-                            procedure_code=procedure_code, field=field,
-                            officer_id=_officer_id(officer), group_by=group_by)
+        query = ReportQuery(
+            first=date.fromordinal(first.toordinal()),
+            last=date.fromordinal(last.toordinal()),
+            agency_id=_agency_id(agency),
+            procedure_code=procedure_code,
+            field=field,
+            officer_id=_officer_id(officer),
+            group_by=group_by,
+        )
         report = build_report(query)
     except DomainError as exc:
         raise click.BadParameter(exc.message, param_hint=f"--{exc.field or 'from'}") from None
@@ -95,8 +120,9 @@ def report_command(first, last, agency, procedure_code, field, officer, group_by
 @stats.command("refresh")
 @click.option("--dossier", "codes", multiple=True, help="Only this dossier code (repeatable).")
 @click.option("--open-only", is_flag=True, help="Only dossiers still open.")
-@click.option("--rollups-only", is_flag=True,
-              help="Keep the facts; recompute the monthly rollups from them.")
+@click.option(
+    "--rollups-only", is_flag=True, help="Keep the facts; recompute the monthly rollups from them."
+)
 @with_appcontext
 def refresh_command(codes, open_only, rollups_only):
     """Rebuild statistics facts from the dossiers (all of them unless restricted)."""

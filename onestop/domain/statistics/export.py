@@ -20,13 +20,36 @@ HEADER_GROUPS = (
     ("Số hồ sơ đang giải quyết", "in_progress_within", "in_progress"),
     ("Kết thúc khác", "withdrawn", "returned"),
 )
-TABLE_CELLS = ("carried_over", "new_online", "new_desk", "new_post", "received",
-               "resolved_early", "resolved_on_time", "resolved_late_apology",
-               "resolved_late_no_apology", "resolved", "in_progress_within",
-               "in_progress_overdue", "in_progress", "withdrawn", "refused", "returned")
-TABLE_INDICATORS = ("on_time_rate", "average_days", "p50_days", "p90_days", "online_share",
-                    "electronic_result_share", "digitisation_share", "reuse_share", "satisfaction",
-                    "average_rating")
+TABLE_CELLS = (
+    "carried_over",
+    "new_online",
+    "new_desk",
+    "new_post",
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late_apology",
+    "resolved_late_no_apology",
+    "resolved",
+    "in_progress_within",
+    "in_progress_overdue",
+    "in_progress",
+    "withdrawn",
+    "refused",
+    "returned",
+)
+TABLE_INDICATORS = (
+    "on_time_rate",
+    "average_days",
+    "p50_days",
+    "p90_days",
+    "online_share",
+    "electronic_result_share",
+    "digitisation_share",
+    "reuse_share",
+    "satisfaction",
+    "average_rating",
+)
 
 
 def _row_dict(row: ReportRow) -> dict:
@@ -38,8 +61,12 @@ def report_to_dict(report: Report) -> dict:
     q = report.query
     return {
         "period": {"from": q.first.isoformat(), "to": q.last.isoformat()},
-        "filters": {"agency_id": q.agency_id, "procedure_code": q.procedure_code,
-                    "field": q.field, "officer_id": q.officer_id},
+        "filters": {
+            "agency_id": q.agency_id,
+            "procedure_code": q.procedure_code,
+            "field": q.field,
+            "officer_id": q.officer_id,
+        },
         "group_by": q.group_by,
         "rows": [_row_dict(r) for r in report.rows],
         "total": _row_dict(report.total),
@@ -48,15 +75,26 @@ def report_to_dict(report: Report) -> dict:
 
 def facts_to_dicts(facts) -> list[dict]:
     """The dossiers behind a number as plain data (for the API's drill-down)."""
-    return [{
-        "dossier_code": f.dossier_code, "procedure_code": f.procedure_code,
-        "procedure_name": f.procedure_name, "agency_id": f.agency_id, "channel": f.channel,
-        "received_at": f.received_at.isoformat(), "due_at": _iso(f.due_at),
-        "new_due_at": _iso(f.new_due_at), "ended_at": _iso(f.ended_at),
-        "returned_at": _iso(f.returned_at), "outcome": f.outcome,
-        "classification": f.classification, "apology": f.apology,
-        "working_minutes": f.working_minutes, "paused_minutes": f.paused_minutes,
-    } for f in facts]
+    return [
+        {
+            "dossier_code": f.dossier_code,
+            "procedure_code": f.procedure_code,
+            "procedure_name": f.procedure_name,
+            "agency_id": f.agency_id,
+            "channel": f.channel,
+            "received_at": f.received_at.isoformat(),
+            "due_at": _iso(f.due_at),
+            "new_due_at": _iso(f.new_due_at),
+            "ended_at": _iso(f.ended_at),
+            "returned_at": _iso(f.returned_at),
+            "outcome": f.outcome,
+            "classification": f.classification,
+            "apology": f.apology,
+            "working_minutes": f.working_minutes,
+            "paused_minutes": f.paused_minutes,
+        }
+        for f in facts
+    ]
 
 
 def _iso(value) -> str | None:
@@ -73,8 +111,14 @@ def report_to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["key", "label", *CELL_LABELS, *INDICATOR_LABELS])
     for row in [*report.rows, report.total]:
-        writer.writerow([_fmt(row.key), row.label, *(row.cells[c] for c in CELL_LABELS),
-                         *(_fmt(row.indicators[i]) for i in INDICATOR_LABELS)])
+        writer.writerow(
+            [
+                _fmt(row.key),
+                row.label,
+                *(row.cells[c] for c in CELL_LABELS),
+                *(_fmt(row.indicators[i]) for i in INDICATOR_LABELS),
+            ]
+        )
     return out.getvalue()
 
 
@@ -120,9 +164,12 @@ def report_to_xlsx(report: Report, title: str = "BÁO CÁO TÌNH HÌNH GIẢI QU
     line = sub + 1
     for number, row in enumerate([*report.rows, report.total], start=1):
         is_total = row is report.total
-        values = ["" if is_total else number, row.label,
-                  *(row.cells[c] for c in TABLE_CELLS),
-                  *(_fmt(row.indicators[i]) for i in TABLE_INDICATORS)]
+        values = [
+            "" if is_total else number,
+            row.label,
+            *(row.cells[c] for c in TABLE_CELLS),
+            *(_fmt(row.indicators[i]) for i in TABLE_INDICATORS),
+        ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(line, c, value)
             cell.border = box

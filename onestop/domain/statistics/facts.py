@@ -27,10 +27,12 @@ def refresh_fact(dossier: Dossier) -> DossierFact | None:
         forget_fact(dossier.id)
         return None
     tasks = session.scalars(
-        select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)).all()
+        select(Task).where(Task.dossier_id == dossier.id).order_by(Task.id)
+    ).all()
     extension = session.scalar(select(Extension).where(Extension.dossier_id == dossier.id))
     pauses = session.scalars(
-        select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.started_at)).all()
+        select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.started_at)
+    ).all()
     fact, parts = _facts_of(dossier.id)
     before = rollups.snapshot(_scoped(fact, parts.values()))
     with session.no_autoflush:
@@ -55,8 +57,12 @@ def forget_fact(dossier_id: int) -> None:
 
 def _facts_of(dossier_id: int) -> tuple[DossierFact | None, dict[int, AgencyPartFact]]:
     fact = db.session.scalar(select(DossierFact).where(DossierFact.dossier_id == dossier_id))
-    parts = {p.agency_id: p for p in db.session.scalars(
-        select(AgencyPartFact).where(AgencyPartFact.dossier_id == dossier_id))}
+    parts = {
+        p.agency_id: p
+        for p in db.session.scalars(
+            select(AgencyPartFact).where(AgencyPartFact.dossier_id == dossier_id)
+        )
+    }
     return fact, parts
 
 
@@ -79,17 +85,20 @@ def _fill_dossier_fact(fact: DossierFact, dossier: Dossier, extension, pauses) -
     fact.ended_at = ended_at
     fact.outcome = outcome
     fact.apology = extension is not None
-    fact.supplement_count = max(dossier.supplement_count or 0,
-                                sum(1 for p in pauses if p.kind == "supplement"))
-    fact.paused_minutes = _paused_minutes(agency_id, pauses, dossier.received_at, ended_at,
-                                          fallback=dossier.paused_minutes or 0)
+    fact.supplement_count = max(
+        dossier.supplement_count or 0, sum(1 for p in pauses if p.kind == "supplement")
+    )
+    fact.paused_minutes = _paused_minutes(
+        agency_id, pauses, dossier.received_at, ended_at, fallback=dossier.paused_minutes or 0
+    )
     if ended_at is None:
         fact.classification = None
         fact.working_minutes = None
     else:
         late_by_rule = second_request is not None and second_request <= ended_at
-        fact.classification = ("late" if late_by_rule
-                               else timing.classify(agency_id, ended_at, due_at))
+        fact.classification = (
+            "late" if late_by_rule else timing.classify(agency_id, ended_at, due_at)
+        )
         elapsed = timing.working_minutes(agency_id, dossier.received_at, ended_at)
         fact.working_minutes = max(0, elapsed - fact.paused_minutes)
 
@@ -145,8 +154,12 @@ def _paused_minutes(agency_id, pauses, start, end, fallback: int) -> int:
         p_end = pause.ended_at or end
         if p_end is None:
             continue
-        if (pause.ended_at is not None and pause.working_minutes is not None
-                and pause.started_at >= start and (end is None or pause.ended_at <= end)):
+        if (
+            pause.ended_at is not None
+            and pause.working_minutes is not None
+            and pause.started_at >= start
+            and (end is None or pause.ended_at <= end)
+        ):
             total += pause.working_minutes
             continue
         lo = max(pause.started_at, start)
@@ -155,8 +168,9 @@ def _paused_minutes(agency_id, pauses, start, end, fallback: int) -> int:
     return total
 
 
-def _refresh_parts(dossier: Dossier, fact: DossierFact, tasks, pauses,
-                   existing: dict[int, AgencyPartFact]) -> list[AgencyPartFact]:
+def _refresh_parts(
+    dossier: Dossier, fact: DossierFact, tasks, pauses, existing: dict[int, AgencyPartFact]
+) -> list[AgencyPartFact]:
     """One part fact per agency that holds steps of the dossier (the receiving agency at least)."""
     by_agency: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
@@ -181,9 +195,19 @@ def _refresh_parts(dossier: Dossier, fact: DossierFact, tasks, pauses,
 
 
 def _copy_dossier_times(part: AgencyPartFact, fact: DossierFact) -> None:
-    for name in ("received_at", "due_at", "new_due_at", "late_since", "ended_at", "outcome",
-                 "classification", "apology", "supplement_count", "paused_minutes",
-                 "working_minutes"):
+    for name in (
+        "received_at",
+        "due_at",
+        "new_due_at",
+        "late_since",
+        "ended_at",
+        "outcome",
+        "classification",
+        "apology",
+        "supplement_count",
+        "paused_minutes",
+        "working_minutes",
+    ):
         setattr(part, name, getattr(fact, name))
 
 
@@ -196,10 +220,14 @@ def _fill_part_from_tasks(part: AgencyPartFact, fact: DossierFact, tasks, pauses
     part.new_due_at = None
     part.apology = fact.apology and fact.agency_id == agency_id
     part.supplement_count = fact.supplement_count
-    late_marks = [t.due_at for t in tasks if t.due_at is not None
-                  and (t.closed_at is None or t.closed_at > t.due_at)]
-    part.late_since = _earliest(min(late_marks) if late_marks else None,
-                                _second_supplement_at(pauses))
+    late_marks = [
+        t.due_at
+        for t in tasks
+        if t.due_at is not None and (t.closed_at is None or t.closed_at > t.due_at)
+    ]
+    part.late_since = _earliest(
+        min(late_marks) if late_marks else None, _second_supplement_at(pauses)
+    )
     open_tasks = [t for t in tasks if t.state == "open"]
     if open_tasks and fact.ended_at is None:
         part.ended_at = part.outcome = part.classification = part.working_minutes = None
@@ -235,7 +263,8 @@ def _worst(results) -> str:
 def _refresh_links(dossier: Dossier, tasks) -> None:
     """The officers (receiver, step holders) and units (step holders) linked to the dossier."""
     officers = {t.assignee_id for t in tasks if t.assignee_id} | (
-        {dossier.received_by_id} if dossier.received_by_id else set())
+        {dossier.received_by_id} if dossier.received_by_id else set()
+    )
     _sync(FactOfficer, FactOfficer.user_id, "user_id", dossier.id, officers)
     units = {t.unit_id for t in tasks if t.unit_id}
     _sync(FactUnit, FactUnit.unit_id, "unit_id", dossier.id, units)

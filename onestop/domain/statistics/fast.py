@@ -48,11 +48,16 @@ def _rollup_buckets(query, scope, key_name, agency_ids, head: date, mid: date, e
     """{key: {"pre"|"head"|"mid": Counter}} for months before `end` (pre < head <= head < mid)."""
     key = getattr(R, key_name) if key_name else None
     level = level_for(key_name, agency_ids is not None, bool(query.procedure_code or query.field))
-    bucket = case((R.month < _month(head), literal("pre")),
-                  (R.month < _month(mid), literal("head")), else_=literal("mid")).label("bucket")
-    stmt = select(*([key] if key is not None else []), bucket,
-                  *(func.sum(getattr(R, name)).label(name) for name in COUNTERS)).where(
-        R.scope == scope, R.level == level, R.month < _month(end))
+    bucket = case(
+        (R.month < _month(head), literal("pre")),
+        (R.month < _month(mid), literal("head")),
+        else_=literal("mid"),
+    ).label("bucket")
+    stmt = select(
+        *([key] if key is not None else []),
+        bucket,
+        *(func.sum(getattr(R, name)).label(name) for name in COUNTERS),
+    ).where(R.scope == scope, R.level == level, R.month < _month(end))
     if agency_ids is not None:
         stmt = stmt.where(R.agency_id.in_(agency_ids))
     if query.procedure_code:
@@ -89,7 +94,7 @@ def _fact_flows(model, key, clauses, first: date, stop: date) -> dict:
         return row[0] if key is not None else None
 
     for row in rows(m.channel, m.reused, m.complaint, m.rating, where=inside(m.received_at)):
-        channel, reused, complaint, rating, n = row[len(keys):]
+        channel, reused, complaint, rating, n = row[len(keys) :]
         c = out[group(row)]
         c[f"recv_{channel}"] += n
         c["recv_reused"] += n if reused else 0
@@ -100,14 +105,38 @@ def _fact_flows(model, key, clauses, first: date, stop: date) -> dict:
     # Literal numbers (no bound parameters) so the CASE reads the same in SELECT and GROUP BY.
     minutes = func.coalesce(m.working_minutes, literal_column("0"))
     bounds = [int(d * MINUTES_PER_DAY) for d in HISTOGRAM_DAYS[:-1]]
-    bucket = case(*((minutes <= literal_column(str(b)), literal_column(str(i)))
-                    for i, b in enumerate(bounds)), else_=literal_column(str(len(bounds))))
-    ended_rows = rows(m.outcome, m.classification, m.apology, m.electronic_result, m.digitised,
-                      m.complaint, m.rating, bucket, where=inside(m.ended_at),
-                      sums=(func.sum(minutes),))
+    bucket = case(
+        *(
+            (minutes <= literal_column(str(b)), literal_column(str(i)))
+            for i, b in enumerate(bounds)
+        ),
+        else_=literal_column(str(len(bounds))),
+    )
+    ended_rows = rows(
+        m.outcome,
+        m.classification,
+        m.apology,
+        m.electronic_result,
+        m.digitised,
+        m.complaint,
+        m.rating,
+        bucket,
+        where=inside(m.ended_at),
+        sums=(func.sum(minutes),),
+    )
     for row in ended_rows:
-        (outcome, classification, apology, electronic, digitised, complaint, rating, index,
-         total_minutes, n) = row[len(keys):]
+        (
+            outcome,
+            classification,
+            apology,
+            electronic,
+            digitised,
+            complaint,
+            rating,
+            index,
+            total_minutes,
+            n,
+        ) = row[len(keys) :]
         c = out[group(row)]
         c["ended"] += n
         c["complaints_end"] += n if complaint else 0
@@ -132,8 +161,7 @@ def _fact_flows(model, key, clauses, first: date, stop: date) -> dict:
     for row in rows(where=and_(or_(inside(m.late_since), inside(m.received_at)), inside(late))):
         out[group(row)]["late_open"] += row[-1]
     end_late = case((m.ended_at > late, m.ended_at), else_=late)
-    for row in rows(where=and_(m.late_since.is_not(None), inside(m.ended_at),
-                               inside(end_late))):
+    for row in rows(where=and_(m.late_since.is_not(None), inside(m.ended_at), inside(end_late))):
         out[group(row)]["late_open"] -= row[-1]
     return out
 
@@ -193,21 +221,28 @@ def _cells(within: Counter, before: Counter, upto: Counter) -> dict:
     new = received(within)
     in_progress = received(upto) - upto["ended"]
     overdue = upto["late_open"]
-    resolved = (within["res_early"] + within["res_on_time"] + within["res_late_apology"]
-                + within["res_late_no_apology"])
+    resolved = (
+        within["res_early"]
+        + within["res_on_time"]
+        + within["res_late_apology"]
+        + within["res_late_no_apology"]
+    )
     return {
         "carried_over": carried,
-        "new_online": within["recv_online"], "new_desk": within["recv_desk"],
+        "new_online": within["recv_online"],
+        "new_desk": within["recv_desk"],
         "new_post": within["recv_post"],
         "received": carried + new,
-        "resolved_early": within["res_early"], "resolved_on_time": within["res_on_time"],
+        "resolved_early": within["res_early"],
+        "resolved_on_time": within["res_on_time"],
         "resolved_late_apology": within["res_late_apology"],
         "resolved_late_no_apology": within["res_late_no_apology"],
         "resolved": resolved,
         "in_progress_within": in_progress - overdue,
         "in_progress_overdue": overdue,
         "in_progress": in_progress,
-        "withdrawn": within["withdrawn"], "refused": within["refused"],
+        "withdrawn": within["withdrawn"],
+        "refused": within["refused"],
         "returned": within["returned"],
         "ended_on_time": within["ended_on_time"] + in_progress - overdue,
         "online_resolved_electronic": within["res_electronic"],

@@ -32,6 +32,7 @@ def percentile_days(histogram: list[int], percent: int) -> float | None:
             return days
     return None
 
+
 INDICATOR_LABELS: dict[str, str] = {
     "on_time_rate": "2.1 Tỷ lệ giải quyết đúng hạn (%)",
     "average_minutes": "2.2 Thời gian giải quyết trung bình (phút làm việc)",
@@ -52,8 +53,9 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
 
 
-def indicators(cells: dict[str, int], minutes: int, stars: int,
-               histogram: list[int] | None = None) -> dict[str, float | None]:
+def indicators(
+    cells: dict[str, int], minutes: int, stars: int, histogram: list[int] | None = None
+) -> dict[str, float | None]:
     """Every indicator of one row; None where the denominator is zero (shown as a dash)."""
     received = cells["received"]
     new = cells["new_online"] + cells["new_desk"] + cells["new_post"]

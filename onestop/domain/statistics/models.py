@@ -58,8 +58,10 @@ class _FactColumns:
         name = cls.__tablename__
         return (
             CheckConstraint(f"outcome IS NULL OR outcome IN {OUTCOMES}", name="outcome"),
-            CheckConstraint(f"classification IS NULL OR classification IN {CLASSIFICATIONS}",
-                            name="classification"),
+            CheckConstraint(
+                f"classification IS NULL OR classification IN {CLASSIFICATIONS}",
+                name="classification",
+            ),
             CheckConstraint("(outcome IS NULL) = (ended_at IS NULL)", name="ended_with_outcome"),
             CheckConstraint("(ended_at IS NULL) = (classification IS NULL)", name="classified_end"),
             CheckConstraint("ended_at IS NULL OR ended_at >= received_at", name="period"),
@@ -116,14 +118,43 @@ class FactUnit(db.Model):
 
 # The flows a monthly rollup row adds up (see rollups.py for what each fact contributes).
 COUNTERS = (
-    "recv_online", "recv_desk", "recv_post", "recv_reused", "ended",
-    "res_early", "res_on_time", "res_late_apology", "res_late_no_apology",
-    "withdrawn", "refused", "ended_on_time", "res_electronic", "res_digitised", "res_minutes",
-    "returned", "late_open", "complaints_recv", "complaints_end", "rated_recv", "rated_end",
-    "stars_recv", "stars_end",
+    "recv_online",
+    "recv_desk",
+    "recv_post",
+    "recv_reused",
+    "ended",
+    "res_early",
+    "res_on_time",
+    "res_late_apology",
+    "res_late_no_apology",
+    "withdrawn",
+    "refused",
+    "ended_on_time",
+    "res_electronic",
+    "res_digitised",
+    "res_minutes",
+    "returned",
+    "late_open",
+    "complaints_recv",
+    "complaints_end",
+    "rated_recv",
+    "rated_end",
+    "stars_recv",
+    "stars_end",
     # resolved dossiers by processing time (indicators.HISTOGRAM_DAYS)
-    "hist_00", "hist_01", "hist_02", "hist_03", "hist_04", "hist_05", "hist_06", "hist_07",
-    "hist_08", "hist_09", "hist_10", "hist_11", "hist_12",
+    "hist_00",
+    "hist_01",
+    "hist_02",
+    "hist_03",
+    "hist_04",
+    "hist_05",
+    "hist_06",
+    "hist_07",
+    "hist_08",
+    "hist_09",
+    "hist_10",
+    "hist_11",
+    "hist_12",
 )
 
 
@@ -143,8 +174,11 @@ class MonthlyRollup(db.Model):
     __table_args__ = (
         CheckConstraint("scope IN ('dossier', 'part')", name="scope"),
         CheckConstraint(f"level IN {LEVELS}", name="level"),
-        CheckConstraint("(level = 'agency') = (procedure_code = '') "
-                        "AND (level = 'procedure') = (agency_id = 0)", name="level_keys"),
+        CheckConstraint(
+            "(level = 'agency') = (procedure_code = '') "
+            "AND (level = 'procedure') = (agency_id = 0)",
+            name="level_keys",
+        ),
     )
 
     scope: Mapped[str] = mapped_column(String(8), primary_key=True)

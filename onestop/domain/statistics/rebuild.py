@@ -20,8 +20,9 @@ def refresh_dossiers(ids) -> int:
     return count
 
 
-def refresh_all(batch: int = 500, commit: Callable[[], None] | None = None,
-                open_only: bool = False) -> int:
+def refresh_all(
+    batch: int = 500, commit: Callable[[], None] | None = None, open_only: bool = False
+) -> int:
     """Refresh every dossier's facts in batches; `commit` is called after each batch if given."""
     stmt = select(Dossier.id).order_by(Dossier.id)
     if open_only:
@@ -31,7 +32,7 @@ def refresh_all(batch: int = 500, commit: Callable[[], None] | None = None,
     ids = list(db.session.scalars(stmt))
     done = 0
     for i in range(0, len(ids), batch):
-        done += refresh_dossiers(ids[i:i + batch])
+        done += refresh_dossiers(ids[i : i + batch])
         if commit is not None:
             commit()
             db.session.expunge_all()

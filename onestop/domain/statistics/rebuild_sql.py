@@ -16,8 +16,9 @@ RESOLVED = "outcome = 'resolved'"
 
 def _bucket_sql() -> str:
     bounds = [int(d * MINUTES_PER_DAY) for d in HISTOGRAM_DAYS[:-1]]
-    whens = " ".join(f"WHEN coalesce(working_minutes, 0) <= {b} THEN {i}"
-                     for i, b in enumerate(bounds))
+    whens = " ".join(
+        f"WHEN coalesce(working_minutes, 0) <= {b} THEN {i}" for i, b in enumerate(bounds)
+    )
     return f"CASE {whens} ELSE {len(bounds)} END"
 
 
@@ -25,25 +26,36 @@ def _flows() -> list[tuple[str, str, dict[str, str]]]:
     """(month expression, WHERE, {counter: expression}) for each kind of flow of a fact."""
     on_time = "classification IN ('early', 'on_time')"
     ended = {
-        "ended": "1", "complaints_end": "complaint::int",
-        "rated_end": "(rating IS NOT NULL)::int", "stars_end": "coalesce(rating, 0)",
+        "ended": "1",
+        "complaints_end": "complaint::int",
+        "rated_end": "(rating IS NOT NULL)::int",
+        "stars_end": "coalesce(rating, 0)",
         "ended_on_time": f"({on_time})::int",
         "res_early": f"({RESOLVED} AND classification = 'early')::int",
         "res_on_time": f"({RESOLVED} AND classification = 'on_time')::int",
         "res_late_apology": f"({RESOLVED} AND classification = 'late' AND apology)::int",
         "res_late_no_apology": f"({RESOLVED} AND classification = 'late' AND NOT apology)::int",
-        "withdrawn": "(outcome = 'withdrawn')::int", "refused": "(outcome = 'refused')::int",
+        "withdrawn": "(outcome = 'withdrawn')::int",
+        "refused": "(outcome = 'refused')::int",
         "res_electronic": f"({RESOLVED} AND electronic_result)::int",
         "res_digitised": f"({RESOLVED} AND electronic_result AND digitised)::int",
         "res_minutes": f"CASE WHEN {RESOLVED} THEN coalesce(working_minutes, 0) ELSE 0 END",
         **{name: f"({RESOLVED} AND bucket = {i})::int" for i, name in enumerate(HISTOGRAM)},
     }
     return [
-        ("rm", "TRUE", {
-            "recv_online": "(channel = 'online')::int", "recv_desk": "(channel = 'desk')::int",
-            "recv_post": "(channel = 'post')::int", "recv_reused": "reused::int",
-            "complaints_recv": "complaint::int", "rated_recv": "(rating IS NOT NULL)::int",
-            "stars_recv": "coalesce(rating, 0)"}),
+        (
+            "rm",
+            "TRUE",
+            {
+                "recv_online": "(channel = 'online')::int",
+                "recv_desk": "(channel = 'desk')::int",
+                "recv_post": "(channel = 'post')::int",
+                "recv_reused": "reused::int",
+                "complaints_recv": "complaint::int",
+                "rated_recv": "(rating IS NOT NULL)::int",
+                "stars_recv": "coalesce(rating, 0)",
+            },
+        ),
         ("em", "ended_at IS NOT NULL", ended),
         ("tm", "returned_at IS NOT NULL", {"returned": "1"}),
         ("lm", "late IS NOT NULL", {"late_open": "1"}),
@@ -61,14 +73,21 @@ def _statement(table: str, scope: str) -> str:
     ]
     sums = ", ".join(f"sum({c})" for c in COUNTERS)
     levels = [
-        ("agency_procedure", "agency_id", "procedure_code", "max(field)",
-         "month, agency_id, procedure_code"),
+        (
+            "agency_procedure",
+            "agency_id",
+            "procedure_code",
+            "max(field)",
+            "month, agency_id, procedure_code",
+        ),
         ("agency", "agency_id", "''", "''", "month, agency_id"),
         ("procedure", "0", "procedure_code", "max(field)", "month, procedure_code"),
     ]
     inserts = " UNION ALL ".join(
         f"SELECT '{scope}', '{level}', month, {agency}, {procedure}, {field}, {sums} "
-        f"FROM flows GROUP BY {group}" for level, agency, procedure, field, group in levels)
+        f"FROM flows GROUP BY {group}"
+        for level, agency, procedure, field, group in levels
+    )
     return (
         f"WITH base AS (SELECT *, CASE WHEN late_since IS NOT NULL THEN "
         f"greatest(late_since, received_at) END AS late, {_bucket_sql()} AS bucket FROM {table}), "

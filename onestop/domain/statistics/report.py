@@ -94,8 +94,11 @@ def fact_filters(model, query: ReportQuery) -> list:
         clauses.append(model.field == query.field)
     if query.officer_id is not None:
         handler = aliased(FactOfficer)
-        clauses.append(exists().where(handler.dossier_id == model.dossier_id,
-                                      handler.user_id == query.officer_id))
+        clauses.append(
+            exists().where(
+                handler.dossier_id == model.dossier_id, handler.user_id == query.officer_id
+            )
+        )
     return clauses
 
 
@@ -119,22 +122,24 @@ def _aggregate(model, key, query: ReportQuery) -> dict:
     start, end = query.bounds
     conds = conditions(model, start, end)
     columns = [func.sum(case((conds[name], 1), else_=0)).label(name) for name in CELLS]
-    columns.append(func.sum(case((conds["resolved"], model.working_minutes), else_=0))
-                   .label("minutes"))
+    columns.append(
+        func.sum(case((conds["resolved"], model.working_minutes), else_=0)).label("minutes")
+    )
     columns.append(func.sum(case((conds["rated"], model.rating), else_=0)).label("stars"))
     for name, in_bucket in zip(HISTOGRAM, histogram_conditions(model), strict=True):
-        columns.append(func.sum(case((and_(conds["resolved"], in_bucket), 1), else_=0))
-                       .label(name))
+        columns.append(func.sum(case((and_(conds["resolved"], in_bucket), 1), else_=0)).label(name))
     stmt = select(*([key] if key is not None else []), *columns).where(
-        conds["_scope"], *fact_filters(model, query))
+        conds["_scope"], *fact_filters(model, query)
+    )
     if key is not None and key.class_ in LINKS:
         stmt = stmt.join(key.class_, key.class_.dossier_id == model.dossier_id)
     if key is not None:
         stmt = stmt.group_by(key)
     result = {}
     for row in db.session.execute(stmt).mappings():
-        result[row[key.key] if key is not None else None] = {k: int(v or 0) for k, v in row.items()
-                                                             if key is None or k != key.key}
+        result[row[key.key] if key is not None else None] = {
+            k: int(v or 0) for k, v in row.items() if key is None or k != key.key
+        }
     return result
 
 
@@ -149,8 +154,10 @@ def _row(key, label, sums: dict | None) -> ReportRow:
 def _labels(query: ReportQuery, keys) -> dict:
     keys = [k for k in keys if k is not None]
     if query.group_by == "agency":
-        return {a.id: a.display_name for a in db.session.scalars(
-            select(Agency).where(Agency.id.in_(keys)))}
+        return {
+            a.id: a.display_name
+            for a in db.session.scalars(select(Agency).where(Agency.id.in_(keys)))
+        }
     if query.group_by == "officer":
         users = db.session.scalars(select(User).where(User.id.in_(keys)))
         return {u.id: u.full_name for u in users}
@@ -158,12 +165,21 @@ def _labels(query: ReportQuery, keys) -> dict:
         units = db.session.scalars(select(Unit).where(Unit.id.in_(keys)))
         return {u.id: f"{u.name} ({u.agency.display_name})" for u in units}
     if query.group_by == "procedure":
-        names = dict(db.session.execute(
-            select(Procedure.code, Procedure.name).where(Procedure.code.in_(keys))).all())
+        names = dict(
+            db.session.execute(
+                select(Procedure.code, Procedure.name).where(Procedure.code.in_(keys))
+            ).all()
+        )
         missing = [k for k in keys if k not in names]
         for code in missing:  # no longer in the catalogue: any of its facts keeps the name
-            names[code] = db.session.scalar(select(DossierFact.procedure_name).where(
-                DossierFact.procedure_code == code).limit(1)) or code
+            names[code] = (
+                db.session.scalar(
+                    select(DossierFact.procedure_name)
+                    .where(DossierFact.procedure_code == code)
+                    .limit(1)
+                )
+                or code
+            )
         return names
     return {k: k for k in keys}
 
@@ -177,8 +193,9 @@ def _sums(query: ReportQuery, model, key, source: str) -> dict:
     if source == "facts" or (source == "auto" and not uses_rollups(query)):
         return _aggregate(model, key, query)
     if not uses_rollups(query):
-        raise DomainError("Số liệu tổng hợp theo tháng không có chiều cán bộ, đơn vị.",
-                          field="source")
+        raise DomainError(
+            "Số liệu tổng hợp theo tháng không có chiều cán bộ, đơn vị.", field="source"
+        )
     agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
     scope = "part" if model is AgencyPartFact else "dossier"
     return rollup_sums(query, model, scope, key, agency_ids, fact_filters(model, query))

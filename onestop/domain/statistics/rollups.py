@@ -75,9 +75,11 @@ def contributions(scope: str, fact, tz=None) -> dict[tuple, Counter]:
         at(late)["late_open"] += 1
         if fact.ended_at is not None:
             at(max(late, fact.ended_at))["late_open"] -= 1
-    keys = (("agency_procedure", fact.agency_id, fact.procedure_code, fact.field),
-            ("agency", fact.agency_id, "", ""),
-            ("procedure", 0, fact.procedure_code, fact.field))
+    keys = (
+        ("agency_procedure", fact.agency_id, fact.procedure_code, fact.field),
+        ("agency", fact.agency_id, "", ""),
+        ("procedure", 0, fact.procedure_code, fact.field),
+    )
     for month, counters in flows.items():
         for level, agency_id, procedure_code, field in keys:
             out[(scope, level, month, agency_id, procedure_code, field)].update(counters)
@@ -117,8 +119,9 @@ def write_pending(session=None) -> int:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return 0
-    rows = [_row(key, pending[key]) for key in sorted(pending, key=repr)
-            if any(pending[key].values())]
+    rows = [
+        _row(key, pending[key]) for key in sorted(pending, key=repr) if any(pending[key].values())
+    ]
     if rows:
         _upsert(rows, session)
     return len(rows)
@@ -138,9 +141,15 @@ def _forget_unwritten(session, transaction) -> None:
 
 def _row(key: tuple, counters: dict) -> dict:
     scope, level, month, agency_id, procedure_code, field = key
-    return {"scope": scope, "level": level, "month": month, "agency_id": agency_id,
-            "procedure_code": procedure_code, "field": field,
-            **{name: int(counters.get(name, 0)) for name in COUNTERS}}
+    return {
+        "scope": scope,
+        "level": level,
+        "month": month,
+        "agency_id": agency_id,
+        "procedure_code": procedure_code,
+        "field": field,
+        **{name: int(counters.get(name, 0)) for name in COUNTERS},
+    }
 
 
 def _upsert(rows: list[dict], session=None) -> None:
@@ -149,10 +158,11 @@ def _upsert(rows: list[dict], session=None) -> None:
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = MonthlyRollup.__table__
     for i in range(0, len(rows), 500):
-        stmt = dialect_insert(table).values(rows[i:i + 500])
+        stmt = dialect_insert(table).values(rows[i : i + 500])
         stmt = stmt.on_conflict_do_update(
             index_elements=["scope", "level", "month", "agency_id", "procedure_code"],
-            set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS})
+            set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS},
+        )
         session.execute(stmt)
 
 
@@ -178,6 +188,6 @@ def rebuild(batch: int = 20_000, in_database: bool = True) -> int:
         db.session.expunge_all()
     rows = [_row(key, counters) for key, counters in total.items() if any(counters.values())]
     for i in range(0, len(rows), 5000):
-        db.session.execute(insert(MonthlyRollup.__table__), rows[i:i + 5000])
+        db.session.execute(insert(MonthlyRollup.__table__), rows[i : i + 5000])
     db.session.flush()
     return len(rows)

@@ -37,14 +37,21 @@ def monthly_trend(query: ReportQuery) -> list[MonthPoint]:
     points = {key: MonthPoint(key) for key in months_between(query.first, query.last)}
     agency_ids = subtree_ids(query.agency_id) if query.agency_id is not None else None
     level = level_for(None, agency_ids is not None, bool(query.procedure_code or query.field))
-    stmt = select(
-        R.month,
-        func.sum(R.recv_online + R.recv_desk + R.recv_post),
-        func.sum(R.res_early + R.res_on_time + R.res_late_apology + R.res_late_no_apology),
-        func.sum(R.res_late_apology + R.res_late_no_apology),
-    ).where(R.scope == "dossier", R.level == level,
+    stmt = (
+        select(
+            R.month,
+            func.sum(R.recv_online + R.recv_desk + R.recv_post),
+            func.sum(R.res_early + R.res_on_time + R.res_late_apology + R.res_late_no_apology),
+            func.sum(R.res_late_apology + R.res_late_no_apology),
+        )
+        .where(
+            R.scope == "dossier",
+            R.level == level,
             R.month >= query.first.year * 100 + query.first.month,
-            R.month <= query.last.year * 100 + query.last.month).group_by(R.month)
+            R.month <= query.last.year * 100 + query.last.month,
+        )
+        .group_by(R.month)
+    )
     if agency_ids is not None:
         stmt = stmt.where(R.agency_id.in_(agency_ids))
     if query.procedure_code:

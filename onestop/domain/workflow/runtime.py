@@ -196,10 +196,8 @@ def claim(
     record(
         "dossier:task:claim",
         f"dossier:{task.dossier.code}",
-        actor=user,
         at=at,
-        principal_position_id=authorisation.principal_position.id,
-        delegation_id=authorisation.delegation_id,
+        **authorisation.audit_kwargs(),
         task=task.id,
         step=task.step_id,
     )
@@ -259,10 +257,8 @@ def reassign(
     record(
         "dossier:task:reassign",
         f"dossier:{task.dossier.code}",
-        actor=leader,
         at=at,
-        principal_position_id=authorisation.principal_position.id,
-        delegation_id=authorisation.delegation_id,
+        **authorisation.audit_kwargs(),
         task=task.id,
         assignee=assignee.id,
         previous=previous.id if previous else None,
@@ -332,10 +328,8 @@ def act(
     record(
         f"dossier:task:{action}",
         f"dossier:{dossier.code}",
-        actor=user,
         at=at,
-        principal_position_id=authorisation.principal_position.id,
-        delegation_id=authorisation.delegation_id,
+        **authorisation.audit_kwargs(),
         task=task.id,
         step=transition.from_step,
         to=transition.to_steps,

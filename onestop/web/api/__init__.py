@@ -15,6 +15,7 @@ RESOURCES = [
     "onestop.web.api.citizen",
     "onestop.web.api.admin",
     "onestop.web.api.officer",
+    "onestop.web.api.dossier_actions",
 ]
 
 for _module in RESOURCES:

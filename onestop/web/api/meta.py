@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import jsonify, render_template
 
 from .jsonschema import schema_to_jsonschema
-
 from .spec import PATHS, SCHEMAS, bp
 
 
@@ -21,17 +20,29 @@ def docs():
 
 def openapi_document() -> dict:
     components = {name: schema_to_jsonschema(schema) for name, schema in sorted(SCHEMAS.items())}
-    components["Error"] = {"type": "object", "required": ["message"], "properties": {
-        "message": {"type": "string"}, "status": {"type": "integer"},
-        "errors": {"type": "object", "additionalProperties": {"type": "array",
-                                                             "items": {"type": "string"}}}}}
+    components["Error"] = {
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string"},
+            "status": {"type": "integer"},
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "onestop API", "version": "1",
-                 "description": "Hệ thống thông tin một cửa điện tử: hồ sơ, thủ tục, thống kê."},
+        "info": {
+            "title": "onestop API",
+            "version": "1",
+            "description": "Hệ thống thông tin một cửa điện tử: hồ sơ, thủ tục, thống kê.",
+        },
         "servers": [{"url": "/"}],
         "paths": dict(sorted(PATHS.items())),
-        "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }
-

@@ -81,6 +81,8 @@ def _row(row) -> dict:
         "id": task.id,
         "version": task.version,
         "step": row.step,
+        "step_id": task.step_id,
+        "branch": task.branch,
         "dossier_id": task.dossier_id,
         "dossier_code": task.dossier.code,
         "procedure": task.dossier.procedure_version.procedure.code,
@@ -165,11 +167,12 @@ def _task(task_id: int) -> Task:
 def officer_task(task_id: int):
     """A task with its dossier and the actions this officer may take now."""
     from onestop.domain.dossiers.queries import facts
-    from onestop.web.officer.blueprint import visible_dossier
+    from onestop.web.officer.blueprint import officer_sees
     from onestop.web.officer.pages import allowed_actions
 
     task = _task(task_id)
-    visible_dossier(task.dossier_id)
+    if not officer_sees(api_user(), task.dossier):
+        raise ApiError(404, "Không tìm thấy bước xử lý.")
     actions, why_not = allowed_actions(task, api_user(), clock.now())
     return jsonify(
         {
@@ -177,6 +180,7 @@ def officer_task(task_id: int):
             "version": task.version,
             "state": task.state,
             "step": task.step_id,
+            "branch": task.branch,
             "due_at": task.due_at.isoformat() if task.due_at else None,
             "assignee": task.assignee.full_name if task.assignee else None,
             "actions": [

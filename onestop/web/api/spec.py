@@ -62,8 +62,17 @@ def _schema_ref(schema) -> dict:
     return {"type": "array", "items": ref} if many else ref
 
 
-def endpoint(rule: str, methods=("GET",), *, summary: str, tag: str, auth: str | None = "any",
-             body=None, response=None, params: list[dict] | None = None):
+def endpoint(
+    rule: str,
+    methods=("GET",),
+    *,
+    summary: str,
+    tag: str,
+    auth: str | None = "any",
+    body=None,
+    response=None,
+    params: list[dict] | None = None,
+):
     """Register an API view and document it; `auth` is None (public) or a user kind or "any"."""
 
     def decorator(view):
@@ -72,7 +81,9 @@ def endpoint(rule: str, methods=("GET",), *, summary: str, tag: str, auth: str |
             if auth is not None:
                 user = api_user()
                 if user is None:
-                    raise ApiError(401, "Cần mã truy cập (Authorization: Bearer ...) hoặc đăng nhập.")
+                    raise ApiError(
+                        401, "Cần mã truy cập (Authorization: Bearer ...) hoặc đăng nhập."
+                    )
                 if auth != "any" and user.kind not in auth.split("|"):
                     raise ApiError(403, "Tài khoản này không có quyền gọi API này.")
             return view(*args, **kwargs)
@@ -80,23 +91,30 @@ def endpoint(rule: str, methods=("GET",), *, summary: str, tag: str, auth: str |
         bp.add_url_rule(rule, view.__name__, wrapped, methods=list(methods))
         openapi_path = rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
         for method in methods:
-            operation: dict[str, Any] = {"summary": summary, "tags": [tag],
-                                         "operationId": view.__name__,
-                                         "responses": {"200": {"description": "OK"}}}
+            operation: dict[str, Any] = {
+                "summary": summary,
+                "tags": [tag],
+                "operationId": view.__name__,
+                "responses": {"200": {"description": "OK"}},
+            }
             if response is not None:
                 operation["responses"]["200"]["content"] = {
-                    "application/json": {"schema": _schema_ref(response)}}
+                    "application/json": {"schema": _schema_ref(response)}
+                }
             if body is not None:
-                operation["requestBody"] = {"required": True, "content": {
-                    "application/json": {"schema": _schema_ref(body)}}}
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": _schema_ref(body)}},
+                }
             if params:
                 operation["parameters"] = params
             if auth is not None:
                 operation["security"] = [{"bearer": []}]
                 operation["responses"]["401"] = {"description": "Chưa xác thực"}
-            operation["responses"]["400"] = {"description": "Dữ liệu không hợp lệ",
-                                             "content": {"application/json": {"schema": {
-                                                 "$ref": "#/components/schemas/Error"}}}}
+            operation["responses"]["400"] = {
+                "description": "Dữ liệu không hợp lệ",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
             PATHS.setdefault("/api/v1" + openapi_path, {})[method.lower()] = operation
         return wrapped
 

@@ -26,28 +26,33 @@ def get_or_404(model, ident: int):
 
 
 def visible_dossier(dossier_id: int):
-    """The dossier, if the officer works where it is received or handled (else 404)."""
+    """The dossier, if the signed-in officer works where it is received or handled (else 404)."""
+    from onestop.domain.dossiers.models import Dossier
+
+    dossier = get_or_404(Dossier, dossier_id)
+    if not officer_sees(me(), dossier):
+        abort(404)
+    return dossier
+
+
+def officer_sees(user, dossier) -> bool:
+    """Does the officer work (or act for someone) where the dossier is received or handled?"""
     from sqlalchemy import select
 
     from onestop.domain.delegation.authority import own_positions
     from onestop.domain.delegation.queries import on_behalf_capacities
-    from onestop.domain.dossiers.models import Dossier
     from onestop.domain.workflow.models import Task
     from onestop.infra import clock
 
-    dossier = get_or_404(Dossier, dossier_id)
     at = clock.now()
-    user = me()
     agencies = {p.agency_id for p in own_positions(user, at)}
     agencies |= {c.principal_position.agency_id for c in on_behalf_capacities(user, at)}
     if dossier.receiving_agency_id in agencies:
-        return dossier
+        return True
     handled = db.session.scalar(
         select(Task.id).where(Task.dossier_id == dossier.id, Task.agency_id.in_(agencies)).limit(1)
     )
-    if handled is None:
-        abort(404)
-    return dossier
+    return handled is not None
 
 
 def back_to(default: str) -> str:

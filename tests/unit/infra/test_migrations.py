@@ -25,8 +25,9 @@ def test_migrations_match_the_models(tmp_path_factory):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                    db.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+            )
         assert diff == [], f"models and migrations drift: run scripts/regen-migration\n{diff}"
         downgrade(revision="base")
         db.engine.dispose()

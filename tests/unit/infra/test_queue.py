@@ -1,4 +1,4 @@
-"""The embedded queue: jobs wait for the commit, and delayed jobs run from the in-process scheduler."""
+"""The embedded queue: jobs wait for the commit; delayed jobs run from the in-process scheduler."""
 
 import time
 from datetime import timedelta
@@ -41,7 +41,8 @@ def test_embedded_worker_runs_delayed_jobs_in_this_process(tmp_path_factory, tmp
         start_embedded_worker(fresh)
         target = tmp_path / "ran"
         fresh.extensions["onestop.queue"].enqueue(
-            "tests.unit.infra.test_queue.mark", str(target), "later", delay=timedelta(seconds=1))
+            "tests.unit.infra.test_queue.mark", str(target), "later", delay=timedelta(seconds=1)
+        )
         deadline = time.monotonic() + 20
         while not target.exists() and time.monotonic() < deadline:
             time.sleep(0.2)

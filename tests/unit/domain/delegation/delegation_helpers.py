@@ -13,19 +13,33 @@ RELIGION = "1.001055"  # a religious-affairs procedure decided by the SNV direct
 NOT_DELEGABLE = "9.000001"
 
 
-def add_procedure(db, code, field, authority, agencies, *, authority_agency, delegable=True,
-                  collective=False):
+def add_procedure(
+    db, code, field, authority, agencies, *, authority_agency, delegable=True, collective=False
+):
     """A catalogue procedure with one current version whose authority is `authority`."""
-    definition = {"code": code, "agencies": agencies,
-                  "authority": {"agency": authority_agency.key, "position": authority,
-                                "delegable": delegable, "collective": collective}}
+    definition = {
+        "code": code,
+        "agencies": agencies,
+        "authority": {
+            "agency": authority_agency.key,
+            "position": authority,
+            "delegable": delegable,
+            "collective": collective,
+        },
+    }
     procedure = Procedure(code=code, name=f"Thủ tục {code}", field=field, level="province")
     db.session.add(procedure)
     db.session.flush()
     version = ProcedureVersion(
-        procedure_id=procedure.id, number=1, definition=definition, source="",
-        content_hash=hashlib.sha256(code.encode()).hexdigest(), legal_minutes=480 * 30,
-        authority_agency_id=authority_agency.id, receiving_agency_id=authority_agency.id)
+        procedure_id=procedure.id,
+        number=1,
+        definition=definition,
+        source="",
+        content_hash=hashlib.sha256(code.encode()).hexdigest(),
+        legal_minutes=480 * 30,
+        authority_agency_id=authority_agency.id,
+        receiving_agency_id=authority_agency.id,
+    )
     db.session.add(version)
     db.session.flush()
     procedure.current_version_id = version.id
@@ -35,7 +49,12 @@ def add_procedure(db, code, field, authority, agencies, *, authority_agency, del
 
 def basis(**overrides):
     """Arguments of a valid legal basis and one-year window starting at T0."""
-    values = {"basis_number": "12/QĐ-UBND", "basis_date": date(2026, 1, 5), "valid_from": T0,
-              "valid_to": T0 + timedelta(days=365), "at": T0 - timedelta(days=1)}
+    values = {
+        "basis_number": "12/QĐ-UBND",
+        "basis_date": date(2026, 1, 5),
+        "valid_from": T0,
+        "valid_to": T0 + timedelta(days=365),
+        "at": T0 - timedelta(days=1),
+    }
     values.update(overrides)
     return values

@@ -12,8 +12,13 @@ from onestop.domain.delegation.operations import delegate_authority
 
 def test_do_the_commands_show_the_delegation_its_deciders_and_history(app, org, admin):
     made = delegate_authority(
-        admin, kind="TUQ", delegator_position=org.position("UBND-TINH", "chairman"),
-        delegate_position=org.position("SNV", "director"), procedure_codes=[JOB_SCHEME], **basis())
+        admin,
+        kind="TUQ",
+        delegator_position=org.position("UBND-TINH", "chairman"),
+        delegate_position=org.position("SNV", "director"),
+        procedure_codes=[JOB_SCHEME],
+        **basis(),
+    )
     runner = app.test_cli_runner()
     at = (T0 + timedelta(days=1)).isoformat()
     listed = runner.invoke(delegations, ["list", "--agency", "UBND-TINH", "--at", at])
@@ -25,7 +30,8 @@ def test_do_the_commands_show_the_delegation_its_deciders_and_history(app, org, 
     assert who.output.splitlines() == [
         "Nguyễn Văn Hùng (chutich.tinh): Chủ tịch (UBND tỉnh) — giữ chức danh",
         "Hoàng Văn Minh (giamdoc.snv): Chủ tịch (UBND tỉnh) — TUQ. theo Quyết định số "
-        "12/QĐ-UBND ngày 05/01/2026"]
+        "12/QĐ-UBND ngày 05/01/2026",
+    ]
     history = runner.invoke(delegations, ["history", str(made.id)])
     assert "delegation:create" in history.output
     assert runner.invoke(delegations, ["list", "--agency", "NOPE"]).exit_code == 2

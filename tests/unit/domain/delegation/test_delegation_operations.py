@@ -37,31 +37,40 @@ def director(org):
 
 
 def tuq(admin, chairman, director, **overrides):
-    args = {"kind": "TUQ", "delegator_position": chairman, "delegate_position": director,
-            "procedure_codes": [JOB_SCHEME], **basis()}
+    args = {
+        "kind": "TUQ",
+        "delegator_position": chairman,
+        "delegate_position": director,
+        "procedure_codes": [JOB_SCHEME],
+        **basis(),
+    }
     args.update(overrides)
     return delegate_authority(admin, **args)
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"kind": "XX"}, "kind"),
-    ({"valid_to": T0}, "valid_to"),
-    ({"valid_to": T0 - timedelta(days=1)}, "valid_to"),
-    ({"valid_to": None}, "valid_to"),
-    ({"valid_from": datetime(2026, 3, 2, 8, 0)}, "valid_from"),
-    ({"valid_to": T0 + timedelta(days=1), "at": T0 + timedelta(days=2)}, "valid_to"),
-    ({"basis_number": "  "}, "basis_number"),
-    ({"basis_date": None}, "basis_date"),
-    ({"basis_date": date(2026, 3, 3)}, "basis_date"),
-    ({"procedure_codes": []}, "procedure_codes"),
-    ({"procedure_codes": ["0.000000"]}, "procedure_codes"),
-    ({"procedure_codes": [NOT_DELEGABLE]}, "procedure_codes"),
-    ({"procedure_codes": [RELIGION]}, "procedure_codes"),
-    ({"procedure_codes": [JOB_SCHEME, ""]}, "procedure_codes"),
-    ({"actions": [""]}, "actions"),
-])
-def test_is_a_bad_delegation_refused_naming_the_field(org, admin, chairman, director, overrides,
-                                                      field):
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"kind": "XX"}, "kind"),
+        ({"valid_to": T0}, "valid_to"),
+        ({"valid_to": T0 - timedelta(days=1)}, "valid_to"),
+        ({"valid_to": None}, "valid_to"),
+        ({"valid_from": datetime(2026, 3, 2, 8, 0)}, "valid_from"),
+        ({"valid_to": T0 + timedelta(days=1), "at": T0 + timedelta(days=2)}, "valid_to"),
+        ({"basis_number": "  "}, "basis_number"),
+        ({"basis_date": None}, "basis_date"),
+        ({"basis_date": date(2026, 3, 3)}, "basis_date"),
+        ({"procedure_codes": []}, "procedure_codes"),
+        ({"procedure_codes": ["0.000000"]}, "procedure_codes"),
+        ({"procedure_codes": [NOT_DELEGABLE]}, "procedure_codes"),
+        ({"procedure_codes": [RELIGION]}, "procedure_codes"),
+        ({"procedure_codes": [JOB_SCHEME, ""]}, "procedure_codes"),
+        ({"actions": [""]}, "actions"),
+    ],
+)
+def test_is_a_bad_delegation_refused_naming_the_field(
+    org, admin, chairman, director, overrides, field
+):
     with pytest.raises(DomainError) as refused:
         tuq(admin, chairman, director, **overrides)
     assert refused.value.field == field and refused.value.message
@@ -97,32 +106,50 @@ def test_must_tuq_stay_within_the_delegators_agencies(org, admin, director):
     assert refused.value.field == "delegate_position_id"
 
 
-@pytest.mark.parametrize("delegator, fields", [
-    (("SNV", "director"), ["Tổ chức - Biên chế"]),  # held only by delegation: no chain
-    (("UBND-TINH", "chairman"), ["Tín ngưỡng, tôn giáo"]),  # the director's, not the chairman's
-    (("UBND-TINH", "chairman"), ["Không có lĩnh vực này"]),
-])
-def test_is_a_field_the_delegator_does_not_hold_refused(org, admin, chairman, director, delegator,
-                                                        fields):
+@pytest.mark.parametrize(
+    "delegator, fields",
+    [
+        (("SNV", "director"), ["Tổ chức - Biên chế"]),  # held only by delegation: no chain
+        (("UBND-TINH", "chairman"), ["Tín ngưỡng, tôn giáo"]),  # the director's, not the chairman's
+        (("UBND-TINH", "chairman"), ["Không có lĩnh vực này"]),
+    ],
+)
+def test_is_a_field_the_delegator_does_not_hold_refused(
+    org, admin, chairman, director, delegator, fields
+):
     tuq(admin, chairman, director)
     with pytest.raises(DomainError) as refused:
-        tuq(admin, org.position(*delegator), org.position("BTG", "head"), procedure_codes=[],
-            fields=fields)
+        tuq(
+            admin,
+            org.position(*delegator),
+            org.position("BTG", "head"),
+            procedure_codes=[],
+            fields=fields,
+        )
     assert refused.value.field == "fields"
 
 
-@pytest.mark.parametrize("kind, delegator, delegate, field", [
-    ("KT", ("SNV", "director"), ("SNV", "tcbc_head"), "delegate_position_id"),
-    ("KT", ("SNV", "director"), ("STP", "deputy_director"), "delegate_position_id"),
-    ("KT", ("SNV", "tcbc_specialist"), ("SNV", "deputy_director"), "delegator_position_id"),
-    ("TL", ("SNV", "director"), ("SNV", "deputy_director"), "delegate_position_id"),
-    ("TL", ("SNV", "tcbc_head"), ("SNV", "office_chief"), "delegator_position_id"),
-])
-def test_are_kt_and_tl_given_only_to_deputies_and_office_chiefs(org, admin, kind, delegator,
-                                                                 delegate, field):
+@pytest.mark.parametrize(
+    "kind, delegator, delegate, field",
+    [
+        ("KT", ("SNV", "director"), ("SNV", "tcbc_head"), "delegate_position_id"),
+        ("KT", ("SNV", "director"), ("STP", "deputy_director"), "delegate_position_id"),
+        ("KT", ("SNV", "tcbc_specialist"), ("SNV", "deputy_director"), "delegator_position_id"),
+        ("TL", ("SNV", "director"), ("SNV", "deputy_director"), "delegate_position_id"),
+        ("TL", ("SNV", "tcbc_head"), ("SNV", "office_chief"), "delegator_position_id"),
+    ],
+)
+def test_are_kt_and_tl_given_only_to_deputies_and_office_chiefs(
+    org, admin, kind, delegator, delegate, field
+):
     with pytest.raises(DomainError) as refused:
-        delegate_authority(admin, kind=kind, delegator_position=org.position(*delegator),
-                           delegate_position=org.position(*delegate), **basis())
+        delegate_authority(
+            admin,
+            kind=kind,
+            delegator_position=org.position(*delegator),
+            delegate_position=org.position(*delegate),
+            **basis(),
+        )
     assert refused.value.field == field
 
 
@@ -180,27 +207,35 @@ def test_who_can_decide_today(org, admin, chairman, director):
     tuq(admin, chairman, director)
     deciders = who_can_decide(JOB_SCHEME, T0 + timedelta(days=1))
     assert [(d.user.username, d.kind) for d in deciders] == [
-        ("chutich.tinh", "own"), ("giamdoc.snv", "delegation")]
+        ("chutich.tinh", "own"),
+        ("giamdoc.snv", "delegation"),
+    ]
     assert [d.kind for d in who_can_decide(JOB_SCHEME, T0 - timedelta(days=1))] == ["own"]
 
 
 def substitute(admin, org, **overrides):
-    args = {"position": org.position("SNV", "director"), "substitute": org.user("phogiamdoc.snv"),
-            "reason": "Giám đốc đi học",
-            **basis(basis_number="40/QĐ-SNV", valid_to=T0 + timedelta(days=5))}
+    args = {
+        "position": org.position("SNV", "director"),
+        "substitute": org.user("phogiamdoc.snv"),
+        "reason": "Giám đốc đi học",
+        **basis(basis_number="40/QĐ-SNV", valid_to=T0 + timedelta(days=5)),
+    }
     args.update(overrides)
     return appoint_substitute(admin, **args)
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"reason": ""}, "reason"),
-    ({"basis_number": ""}, "basis_number"),
-    ({"valid_to": None}, "valid_to"),
-    ({"valid_to": T0}, "valid_to"),
-    ({"substitute_key": "giamdoc.snv"}, "substitute_user_id"),
-    ({"substitute_key": "chuyenvien.lltp"}, "substitute_user_id"),
-    ({"substitute_key": "001090001234"}, "substitute_user_id"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"reason": ""}, "reason"),
+        ({"basis_number": ""}, "basis_number"),
+        ({"valid_to": None}, "valid_to"),
+        ({"valid_to": T0}, "valid_to"),
+        ({"substitute_key": "giamdoc.snv"}, "substitute_user_id"),
+        ({"substitute_key": "chuyenvien.lltp"}, "substitute_user_id"),
+        ({"substitute_key": "001090001234"}, "substitute_user_id"),
+    ],
+)
 def test_is_a_bad_substitution_refused_naming_the_field(org, admin, overrides, field):
     key = overrides.pop("substitute_key", None)
     if key:
@@ -213,8 +248,13 @@ def test_is_a_bad_substitution_refused_naming_the_field(org, admin, overrides, f
 def test_are_overlapping_substitutes_refused_and_revocation_immediate(db, org, admin):
     made = substitute(admin, org)
     with pytest.raises(Conflict) as refused:
-        substitute(admin, org, substitute=org.user("chanhvp.snv"),
-                   valid_from=T0 + timedelta(days=4), valid_to=T0 + timedelta(days=8))
+        substitute(
+            admin,
+            org,
+            substitute=org.user("chanhvp.snv"),
+            valid_from=T0 + timedelta(days=4),
+            valid_to=T0 + timedelta(days=8),
+        )
     assert refused.value.field == "valid_from"
     deputy, at = org.user("phogiamdoc.snv"), T0 + timedelta(days=1)
     assert [c.kind for c in on_behalf_capacities(deputy, at)] == ["substitution"]
@@ -222,7 +262,9 @@ def test_are_overlapping_substitutes_refused_and_revocation_immediate(db, org, a
     assert on_behalf_capacities(deputy, at) == []
     events = select(AuditEvent.action).where(AuditEvent.subject == f"substitution:{made.id}")
     assert list(db.session.scalars(events)) == [
-        "delegation:substitute", "delegation:substitute:revoke"]
+        "delegation:substitute",
+        "delegation:substitute:revoke",
+    ]
 
 
 def test_are_naive_instants_refused(org, admin, chairman, director):
@@ -233,13 +275,17 @@ def test_are_naive_instants_refused(org, admin, chairman, director):
 
 def test_does_the_admin_list_show_each_state(org, admin, chairman, director):
     live = tuq(admin, chairman, director)
-    later = tuq(admin, chairman, director, basis_number="14/QĐ-UBND",
-                valid_from=T0 + timedelta(days=30))
+    later = tuq(
+        admin, chairman, director, basis_number="14/QĐ-UBND", valid_from=T0 + timedelta(days=30)
+    )
     gone = tuq(admin, chairman, director, basis_number="15/QĐ-UBND")
     revoke_delegation(gone, admin, "Nhầm", at=T0 + timedelta(hours=1))
     at = T0 + timedelta(days=1)
     assert [(d.id, d.state(at)) for d in list_delegations(at, agency_id=chairman.agency_id)] == [
-        (later.id, "scheduled"), (gone.id, "revoked"), (live.id, "in_force")]
+        (later.id, "scheduled"),
+        (gone.id, "revoked"),
+        (live.id, "in_force"),
+    ]
     assert list_delegations(at, states=("in_force",)) == [live]
     assert live.state(T0 + timedelta(days=365)) == "expired"
     assert live.scope_text == "thủ tục 1.004227; mọi thao tác"

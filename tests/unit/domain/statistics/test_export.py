@@ -45,8 +45,8 @@ def test_xlsx_follows_the_periodic_report_layout(report):
     labels = [ws.cell(r, 2).value for r in range(6, 6 + len(report.rows) + 1)]
     assert labels[-1] == "Tổng cộng"
     total_row = 6 + len(report.rows)
-    assert ws.cell(total_row, 3).value == 2      # carried over
-    assert ws.cell(total_row, 7).value == 12     # received
+    assert ws.cell(total_row, 3).value == 2  # carried over
+    assert ws.cell(total_row, 7).value == 12  # received
 
 
 def test_json_is_plain_data(report):
@@ -72,21 +72,67 @@ def test_cli_report_and_refresh(app, demo_org, tmp_path, monkeypatch):
     build_november(demo_org)
     # The commands commit; inside the test transaction a commit only releases a savepoint.
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
-                                 "--agency", "XA-AN-BINH", "--group-by", "none"])
+    result = runner.invoke(
+        args=[
+            "stats",
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--agency",
+            "XA-AN-BINH",
+            "--group-by",
+            "none",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total"]["cells"]["received"] == 12
     out = tmp_path / "r.xlsx"
-    result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
-                                 "--format", "xlsx", "-o", str(out)])
+    result = runner.invoke(
+        args=[
+            "stats",
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "xlsx",
+            "-o",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert load_workbook(out).active["A1"].value.startswith("BÁO CÁO")
-    result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
-                                 "--officer", "motcua.anbinh", "--format", "csv"])
+    result = runner.invoke(
+        args=[
+            "stats",
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--officer",
+            "motcua.anbinh",
+            "--format",
+            "csv",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].split(",")[6] == "4"  # received, total row
-    result = runner.invoke(args=["stats", "report", "--from", "2026-11-01", "--to", "2026-11-30",
-                                 "--agency", "NOWHERE"])
+    result = runner.invoke(
+        args=[
+            "stats",
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--agency",
+            "NOWHERE",
+        ]
+    )
     assert result.exit_code == 2 and "NOWHERE" in result.output
     db.session.query(DossierFact).delete()
     result = runner.invoke(args=["stats", "refresh"])

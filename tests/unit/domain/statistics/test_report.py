@@ -20,23 +20,23 @@ from onestop.extensions import db
 NOVEMBER = dict(first=date(2026, 11, 1), last=date(2026, 11, 30))
 
 EXPECTED_TOTAL = {
-    "carried_over": 2,            # D01 (resolved in Nov), D14 (still open, overdue)
-    "new_online": 5,              # D02 D05 D06 D09 D15
-    "new_desk": 4,                # D03 D07 D08 D10
-    "new_post": 1,                # D04
+    "carried_over": 2,  # D01 (resolved in Nov), D14 (still open, overdue)
+    "new_online": 5,  # D02 D05 D06 D09 D15
+    "new_desk": 4,  # D03 D07 D08 D10
+    "new_post": 1,  # D04
     "received": 12,
-    "resolved_early": 2,          # D01, D15
-    "resolved_on_time": 2,        # D02, D05 (its supplement pause excluded)
-    "resolved_late_apology": 1,   # D03 (form 04; judged against the due date before it)
+    "resolved_early": 2,  # D01, D15
+    "resolved_on_time": 2,  # D02, D05 (its supplement pause excluded)
+    "resolved_late_apology": 1,  # D03 (form 04; judged against the due date before it)
     "resolved_late_no_apology": 2,  # D04, D06 (second supplement request)
     "resolved": 7,
-    "in_progress_within": 1,      # D09 (paused at period end, due 3/12)
-    "in_progress_overdue": 2,     # D10, D14
+    "in_progress_within": 1,  # D09 (paused at period end, due 3/12)
+    "in_progress_overdue": 2,  # D10, D14
     "in_progress": 3,
-    "withdrawn": 1,               # D07
-    "refused": 1,                 # D08
-    "returned": 3,                # D02, D13 (processed in Oct), D15
-    "ended_on_time": 7,           # 4 resolved + D07 + D08 + D09
+    "withdrawn": 1,  # D07
+    "refused": 1,  # D08
+    "returned": 3,  # D02, D13 (processed in Oct), D15
+    "ended_on_time": 7,  # 4 resolved + D07 + D08 + D09
     "online_resolved_electronic": 1,
     "digitised_resolved": 1,
     "new_reused": 1,
@@ -51,8 +51,9 @@ def scenario(demo_org):
 
 
 def _balanced(cells):
-    return cells["received"] == (cells["resolved"] + cells["withdrawn"] + cells["refused"]
-                                 + cells["in_progress"])
+    return cells["received"] == (
+        cells["resolved"] + cells["withdrawn"] + cells["refused"] + cells["in_progress"]
+    )
 
 
 def test_every_cell_of_the_total_row(scenario):
@@ -66,19 +67,19 @@ def test_every_cell_of_the_total_row(scenario):
 def test_indicators_of_qd_766(scenario):
     """Are 2.1, 2.2 and the shares computed with the DOMAIN.md definitions?"""
     ind = build_report(ReportQuery(**NOVEMBER, group_by="none")).total.indicators
-    assert ind["on_time_rate"] == 58.33                # 7 / 12
+    assert ind["on_time_rate"] == 58.33  # 7 / 12
     # Working minutes, pauses excluded: D01 1980, D02 1740, D03 2400, D04 2400, D05 1800-480,
     # D06 1920-960, D15 1080 (24/11, Vietnam Cultural Day, is a day off) -> 11880 / 7.
     assert ind["average_minutes"] == 1697.1
     assert ind["average_days"] == 3.54
     # Histogram: 1 within 2 days, 2 more within 3, the other 4 within 5 days.
     assert (ind["p50_days"], ind["p90_days"]) == (5, 5)
-    assert ind["online_share"] == 50.0                 # 5 of 10 new
-    assert ind["electronic_result_share"] == 14.29     # 1 of 7 resolved
+    assert ind["online_share"] == 50.0  # 5 of 10 new
+    assert ind["electronic_result_share"] == 14.29  # 1 of 7 resolved
     assert ind["digitisation_share"] == 14.29
     assert ind["reuse_share"] == 10.0
     assert ind["complaint_share"] == 8.33
-    assert ind["satisfaction"] == 50.0                 # 100 - (41.67 + 8.33)
+    assert ind["satisfaction"] == 50.0  # 100 - (41.67 + 8.33)
     assert ind["average_rating"] == 3.5
 
 
@@ -102,8 +103,10 @@ def test_rows_by_procedure_field_and_officer(scenario, demo_org):
     by_procedure = build_report(ReportQuery(**NOVEMBER, group_by="procedure"))
     counts = {r.key: r.cells["received"] for r in by_procedure.rows}
     assert counts == {"1.001193": 11, "1.001023": 1}
-    assert {r.label for r in by_procedure.rows} == {"Đăng ký khai sinh",
-                                                    "Liên thông khai sinh, thường trú, BHYT"}
+    assert {r.label for r in by_procedure.rows} == {
+        "Đăng ký khai sinh",
+        "Liên thông khai sinh, thường trú, BHYT",
+    }
     by_field = build_report(ReportQuery(**NOVEMBER, group_by="field", field="Liên thông"))
     assert [(r.key, r.cells["resolved_early"]) for r in by_field.rows] == [("Liên thông", 1)]
     assert by_field.total.cells["received"] == 1
@@ -125,8 +128,9 @@ def test_rows_and_ratings_per_unit(scenario, demo_org):
     assert rows[desk_unit.id].cells["received"] == 1
     assert rows[desk_unit.id].indicators["average_rating"] == 5.0
     assert rows[police_unit.id].label.endswith(f"({demo_org.agency('CA').display_name})")
-    behind = dossiers_behind(ReportQuery(**NOVEMBER, group_by="unit"), "resolved",
-                             str(police_unit.id))
+    behind = dossiers_behind(
+        ReportQuery(**NOVEMBER, group_by="unit"), "resolved", str(police_unit.id)
+    )
     assert [f.dossier_code[-3:] for f in behind] == ["D15"]
 
 
@@ -141,8 +145,9 @@ def test_agency_subtree_filter(scenario, demo_org):
 
 def test_next_period_carries_over_what_was_open(scenario):
     """Is what was in progress at the end of November carried over into December?"""
-    december = build_report(ReportQuery(first=date(2026, 12, 1), last=date(2026, 12, 31),
-                                        group_by="none")).total.cells
+    december = build_report(
+        ReportQuery(first=date(2026, 12, 1), last=date(2026, 12, 31), group_by="none")
+    ).total.cells
     assert december["carried_over"] == 3
     assert december["new_desk"] == 1  # D11
     assert december["in_progress"] == 4 and december["in_progress_overdue"] == 4  # all past due
@@ -198,11 +203,14 @@ def test_unreceived_dossier_has_no_fact(scenario):
     assert db.session.query(DossierFact).filter_by(dossier_id=d.id).count() == 0
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(first=date(2026, 12, 1), last=date(2026, 11, 1)), "last"),
-    (dict(first=date(2020, 1, 1), last=date(2026, 1, 1)), "last"),
-    (dict(first=date(2026, 1, 1), last=date(2026, 1, 2), group_by="position"), "group_by"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(first=date(2026, 12, 1), last=date(2026, 11, 1)), "last"),
+        (dict(first=date(2020, 1, 1), last=date(2026, 1, 1)), "last"),
+        (dict(first=date(2026, 1, 1), last=date(2026, 1, 2), group_by="position"), "group_by"),
+    ],
+)
 def test_bad_queries_name_the_field(kwargs, field):
     """Does a bad report query say which field is wrong?"""
     with pytest.raises(DomainError) as error:

@@ -16,11 +16,11 @@ from onestop.domain.statistics.report import ReportQuery, build_report, uses_rol
 from onestop.extensions import db
 
 PERIODS = [
-    (date(2026, 11, 1), date(2026, 11, 30)),    # whole months: rollups only
+    (date(2026, 11, 1), date(2026, 11, 30)),  # whole months: rollups only
     (date(2026, 10, 1), date(2026, 12, 31)),
     (date(2026, 12, 1), date(2026, 12, 31)),
     (date(2026, 1, 1), date(2026, 10, 31)),
-    (date(2026, 11, 3), date(2026, 11, 30)),    # partial months: facts fill the edges
+    (date(2026, 11, 3), date(2026, 11, 30)),  # partial months: facts fill the edges
     (date(2026, 11, 1), date(2026, 11, 19)),
     (date(2026, 11, 10), date(2026, 11, 20)),
     (date(2026, 10, 27), date(2026, 12, 2)),
@@ -36,9 +36,12 @@ def scenario(demo_org):
 
 def _rows():
     rollups.write_pending()  # what this transaction queued is written at commit; write it now
-    return {(r.scope, r.level, r.month, r.agency_id, r.procedure_code):
-            tuple(getattr(r, c) for c in COUNTERS)
-            for r in db.session.scalars(select(MonthlyRollup))}
+    return {
+        (r.scope, r.level, r.month, r.agency_id, r.procedure_code): tuple(
+            getattr(r, c) for c in COUNTERS
+        )
+        for r in db.session.scalars(select(MonthlyRollup))
+    }
 
 
 def _same(query):
@@ -47,7 +50,8 @@ def _same(query):
     assert by_rollups.total.cells == by_facts.total.cells
     assert by_rollups.total.indicators == by_facts.total.indicators
     assert [(r.key, r.cells, r.indicators) for r in by_rollups.rows] == [
-        (r.key, r.cells, r.indicators) for r in by_facts.rows]
+        (r.key, r.cells, r.indicators) for r in by_facts.rows
+    ]
 
 
 @pytest.mark.parametrize("group_by", ["none", "agency", "procedure", "field"])
@@ -59,10 +63,12 @@ def test_rollups_answer_like_the_facts(scenario, group_by):
 
 def test_filters_on_rollups(scenario, demo_org):
     """Do agency, procedure and field filters give the same numbers on both paths?"""
-    for kwargs in (dict(agency_id=demo_org.agency("UBND-HUYEN").id),
-                   dict(agency_id=demo_org.agency("CA").id, group_by="agency"),
-                   dict(procedure_code="1.001023", group_by="agency"),
-                   dict(field="Hộ tịch")):
+    for kwargs in (
+        dict(agency_id=demo_org.agency("UBND-HUYEN").id),
+        dict(agency_id=demo_org.agency("CA").id, group_by="agency"),
+        dict(procedure_code="1.001023", group_by="agency"),
+        dict(field="Hộ tịch"),
+    ):
         for first, last in PERIODS[::3]:
             _same(ReportQuery(first=first, last=last, **kwargs))
 
@@ -102,9 +108,17 @@ def test_monthly_trend(scenario, demo_org):
 
     points = monthly_trend(ReportQuery(first=date(2026, 10, 1), last=date(2026, 12, 31)))
     assert [(p.month, p.received, p.resolved, p.late) for p in points] == [
-        ("2026-10", 4, 2, 0), ("2026-11", 10, 7, 3), ("2026-12", 1, 0, 0)]
-    commune = monthly_trend(ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30),
-                                        agency_id=demo_org.agency("XA-HOA-LAC").id))
+        ("2026-10", 4, 2, 0),
+        ("2026-11", 10, 7, 3),
+        ("2026-12", 1, 0, 0),
+    ]
+    commune = monthly_trend(
+        ReportQuery(
+            first=date(2026, 11, 1),
+            last=date(2026, 11, 30),
+            agency_id=demo_org.agency("XA-HOA-LAC").id,
+        )
+    )
     assert [(p.received, p.resolved) for p in commune] == [(0, 0)]
 
 

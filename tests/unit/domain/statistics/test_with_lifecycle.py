@@ -39,8 +39,15 @@ def submitted(demo_org):
         pytest.skip("the birth-registration workflow is not shipped yet")
     version = publish(load_path(KHAI_SINH)).version
     parts = [Upload("to_khai", PDF, "to-khai.pdf"), Upload("giay_chung_sinh", PDF, "cs.pdf")]
-    return submit_online(demo_org.user("001090001234"), version, FORM, parts, "stats-1",
-                         agency_id=demo_org.agency("XA-AN-BINH").id, at=vn(2026, 11, 10, 8, 30))
+    return submit_online(
+        demo_org.user("001090001234"),
+        version,
+        FORM,
+        parts,
+        "stats-1",
+        agency_id=demo_org.agency("XA-AN-BINH").id,
+        at=vn(2026, 11, 10, 8, 30),
+    )
 
 
 def _fact(dossier):
@@ -48,8 +55,9 @@ def _fact(dossier):
 
 
 def _open_task(dossier):
-    return db.session.scalar(select(Task).where(Task.dossier_id == dossier.id,
-                                                Task.state == "open"))
+    return db.session.scalar(
+        select(Task).where(Task.dossier_id == dossier.id, Task.state == "open")
+    )
 
 
 def test_facts_follow_the_dossier_from_receipt_to_return(submitted, demo_org):
@@ -64,10 +72,15 @@ def test_facts_follow_the_dossier_from_receipt_to_return(submitted, demo_org):
     dossier = receive(submitted, desk, vn(2026, 11, 10, 9))
     fact = _fact(dossier)
     assert (fact.channel, fact.outcome, fact.due_at) == ("online", None, dossier.due_at)
-    request_supplement(dossier, desk, "Thiếu giấy chứng sinh", ["giay_chung_sinh"],
-                       at=vn(2026, 11, 10, 10))
-    complete_supplement(dossier, demo_org.user("001090001234"),
-                        [Upload("giay_chung_sinh", PDF, "cs2.pdf")], at=vn(2026, 11, 11, 10))
+    request_supplement(
+        dossier, desk, "Thiếu giấy chứng sinh", ["giay_chung_sinh"], at=vn(2026, 11, 10, 10)
+    )
+    complete_supplement(
+        dossier,
+        demo_org.user("001090001234"),
+        [Upload("giay_chung_sinh", PDF, "cs2.pdf")],
+        at=vn(2026, 11, 11, 10),
+    )
     act(_open_task(dossier), desk, _first_action(dossier), at=vn(2026, 11, 11, 10, 10))
     act(_open_task(dossier), clerk, "submit", at=vn(2026, 11, 11, 11))
     act(_open_task(dossier), demo_org.user("chutich.anbinh"), "approve", at=vn(2026, 11, 11, 14))
@@ -77,11 +90,13 @@ def test_facts_follow_the_dossier_from_receipt_to_return(submitted, demo_org):
     assert fact.paused_minutes == 480  # 10:00 Tue -> 10:00 Wed
     assert fact.supplement_count == 1 and fact.classification in ("early", "on_time")
     assert fact.electronic_result and fact.returned_at == dossier.returned_at
-    parts = db.session.scalars(select(AgencyPartFact).where(
-        AgencyPartFact.dossier_id == dossier.id)).all()
+    parts = db.session.scalars(
+        select(AgencyPartFact).where(AgencyPartFact.dossier_id == dossier.id)
+    ).all()
     assert [p.agency_id for p in parts] == [demo_org.agency("XA-AN-BINH").id]
-    officers = set(db.session.scalars(select(FactOfficer.user_id).where(
-        FactOfficer.dossier_id == dossier.id)))
+    officers = set(
+        db.session.scalars(select(FactOfficer.user_id).where(FactOfficer.dossier_id == dossier.id))
+    )
     assert desk.id in officers
     november = ReportQuery(first=date(2026, 11, 1), last=date(2026, 11, 30), group_by="none")
     for source in ("facts", "rollups"):
