@@ -1,7 +1,7 @@
 # Everyday commands. The README's two commands are `make demo` and `make test`.
 PY ?= python
 
-.PHONY: demo test install lint format migration bench docs-config
+.PHONY: demo test install lint format migration bench docs-config translations
 
 demo:  ## set up and run the demo on the embedded default (SQLite, in-process queue)
 	./scripts/system-packages
@@ -27,3 +27,7 @@ bench:  ## run the benchmarks (ratios against baselines measured in the same run
 
 docs-config:
 	$(PY) scripts/write-config-docs
+
+translations:  ## re-extract the strings to translate; write the English catalogue
+	pybabel extract -F babel.cfg -o translations/messages.pot .
+	$(PY) scripts/translations_en.py
