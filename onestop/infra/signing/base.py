@@ -50,7 +50,7 @@ class SigningBackend:
 
     def pyhanko_signer(self, identity: Identity):
         """A pyHanko `Signer` for the key of `identity`, creating development keys if allowed."""
-        raise NotImplementedError
+        raise NotImplementedError  # interface
 
     def trust_roots(self) -> list[asn1_x509.Certificate]:
         """Certificates a verifier should trust for documents signed here."""
