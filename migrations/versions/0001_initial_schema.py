@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 10:26:41.560489
+Create Date: 2026-12-03 10:30:44.534485
 
 """
 

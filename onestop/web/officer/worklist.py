@@ -243,6 +243,11 @@ def page(
             contains_eager(Task.dossier)
             .contains_eager(Dossier.procedure_version)
             .contains_eager(ProcedureVersion.procedure),
+            # The definition JSON is large and the same for every row of a version: load it once
+            # per distinct version when a step name is needed, not decoded again on every row.
+            contains_eager(Task.dossier)
+            .contains_eager(Dossier.procedure_version)
+            .defer(ProcedureVersion.definition),
             joinedload(Task.unit),
             joinedload(Task.agency),
             joinedload(Task.assignee),
