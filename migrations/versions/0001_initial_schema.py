@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 10:30:44.534485
+Create Date: 2026-12-03 10:40:14.878617
 
 """
 

@@ -267,7 +267,7 @@ def test_officers_cannot_use_the_citizen_portal(client, login_as, khai_sinh):
 def test_a_draft_is_saved_resumed_and_forgotten_on_submission(
     client, login_as, demo_org, khai_sinh
 ):
-    from onestop.web.citizen.drafts import ApplicationDraft
+    from onestop.domain.dossiers.drafts import ApplicationDraft
 
     login_as(CITIZEN)
     saved = client.post(

@@ -10,6 +10,7 @@ from flask_login import current_user
 from onestop.domain import DomainError, NotFound
 from onestop.domain.documents.store import electronic_store
 from onestop.domain.dossiers.attachments import Upload
+from onestop.domain.dossiers.drafts import discard_draft, draft_for, save_draft
 from onestop.domain.dossiers.lifecycle import submit_online
 from onestop.domain.procedures.catalogue import facts, version_by_code
 from onestop.domain.procedures.forms import clean_form_data
@@ -18,7 +19,6 @@ from onestop.infra.storage import detect_media_type
 from onestop.web.security import citizen_required
 
 from . import bp
-from .drafts import discard_draft, draft_for, save_draft
 from .registration import EMAIL, PHONE
 
 RETURN_LABELS = {

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from onestop.domain import DomainError
 from onestop.domain.documents.operations import documents_of
+from onestop.domain.dossiers.drafts import drafts_of
 from onestop.domain.dossiers.lifecycle import complete_supplement, rate, withdraw
 from onestop.domain.dossiers.models import Dossier
 from onestop.domain.dossiers.queries import current_steps, dossiers_of, timeline
@@ -15,7 +16,6 @@ from onestop.web.security import citizen_required
 
 from . import bp
 from .apply import read_form_data, read_uploads, stored_items
-from .drafts import drafts_of
 
 RATEABLE = ("processed", "returned", "refused", "withdrawn")
 

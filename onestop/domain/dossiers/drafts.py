@@ -1,4 +1,4 @@
-"""Application drafts: what a citizen typed into a procedure's form, kept until they submit it."""
+"""Application drafts: what a citizen typed into a procedure's form, kept until submitted."""
 
 from __future__ import annotations
 
