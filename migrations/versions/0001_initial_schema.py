@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 10:40:14.878617
+Create Date: 2026-12-03 10:46:01.197761
 
 """
 

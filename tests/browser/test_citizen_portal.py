@@ -75,7 +75,7 @@ def test_missing_attachment_is_explained_in_the_browser(page, live_server):
     page.fill("#f_child_name", "Nguyễn An")
     page.click("#submit")
     assert "bắt buộc" in page.inner_text("#part_to_khai-error")
-    assert "is required" in page.inner_text("#f_mother_name-error")
+    assert "Vui lòng nhập" in page.inner_text("#f_mother_name-error")
 
 
 def wait_for(page, selector, seconds=60):

@@ -175,7 +175,7 @@ def test_missing_fields_each_get_a_message_and_nothing_is_created(
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert 'id="f_child_name-error"' in page and "is required" in page
+    assert 'id="f_child_name-error"' in page and "Vui lòng nhập" in page
     assert 'id="f_child_birth_date-error"' in page and "YYYY-MM-DD" in page
     assert 'id="part_to_khai-error"' in page and "bắt buộc" in page
     assert 'value="Nguyễn Thị Bình"' in page  # what was typed is kept

@@ -64,7 +64,7 @@ def test_receiving_twice_is_a_clear_conflict(client, login_as, submitted):
     client.post(f"/can-bo/ho-so/{submitted.id}/tiep-nhan")
     again = client.post(f"/can-bo/ho-so/{submitted.id}/tiep-nhan")
     assert again.status_code == 409
-    assert "cannot be received again" in again.get_data(as_text=True)
+    assert "không tiếp nhận lại được" in again.get_data(as_text=True)
 
 
 def test_supplement_once_then_a_second_needs_confirmation(client, login_as, submitted):

@@ -35,7 +35,7 @@ def as_upload(item) -> Upload:
         return Upload(
             item["code"], item["data"], item.get("filename"), item.get("copy_kind", "electronic")
         )
-    raise DomainError("each part must give its part code and the file bytes", field="parts")
+    raise DomainError("Mỗi thành phần hồ sơ cần mã thành phần và nội dung tệp", field="parts")
 
 
 def safe_filename(name: str | None) -> str | None:
@@ -56,15 +56,13 @@ def attach(dossier, spec: dict, upload: Upload) -> DossierPart:
 
     limit_mb = min(spec.get("max_mb", 10), current_app.config.get("ONESTOP_MAX_UPLOAD_MB", 20))
     if not upload.data:
-        raise DomainError(f"«{spec['name']}»: the file is empty", field=spec["code"])
+        raise DomainError(f"«{spec['name']}»: tệp rỗng, hãy chọn lại tệp", field=spec["code"])
     if len(upload.data) > limit_mb * 1024 * 1024:
-        raise DomainError(
-            f"«{spec['name']}»: the file is larger than {limit_mb} MB", field=spec["code"]
-        )
+        raise DomainError(f"«{spec['name']}»: tệp lớn hơn {limit_mb} MB", field=spec["code"])
     media_type = detect_media_type(upload.data)
     if media_type not in spec.get("accept", []):
         raise DomainError(
-            f"«{spec['name']}»: a {media_type} file is not accepted; send "
+            f"«{spec['name']}»: không nhận tệp loại {media_type}; hãy gửi "
             f"{', '.join(spec.get('accept', []))}",
             field=spec["code"],
         )
@@ -91,14 +89,15 @@ def attach_all(dossier, part_specs: list[dict], uploads, *, require_all: bool) -
     for upload in uploads:
         if upload.code not in specs:
             raise DomainError(
-                f"'{upload.code}' is not a part of this procedure; parts: {', '.join(specs)}",
+                f"'{upload.code}' không phải thành phần hồ sơ của thủ tục này; gồm: "
+                f"{', '.join(specs)}",
                 field="parts",
             )
     if require_all:
         given = {upload.code for upload in uploads}
         for spec in part_specs:
             if spec.get("required") and spec["code"] not in given:
-                raise DomainError(f"«{spec['name']}» is required", field=spec["code"])
+                raise DomainError(f"Vui lòng nộp «{spec['name']}»", field=spec["code"])
     parts = [attach(dossier, specs[upload.code], upload) for upload in uploads]
     db.session.flush()
     return parts

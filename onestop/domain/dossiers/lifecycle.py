@@ -34,14 +34,15 @@ def _receiving_agency(version, agency_id: int | None) -> Agency:
     if agency_id is None:
         if len(keys) != 1:
             raise DomainError(
-                "choose where to submit: "
-                + ", ".join(agencies[k].name for k in keys if k in agencies),
+                "Chọn nơi nộp hồ sơ: " + ", ".join(agencies[k].name for k in keys if k in agencies),
                 field="agency",
             )
         return agencies[keys[0]]
     agency = next((a for a in agencies.values() if a.id == agency_id), None)
     if agency is None:
-        raise DomainError("this procedure is not received by that agency", field="agency")
+        raise DomainError(
+            "Cơ quan này không tiếp nhận thủ tục này; chọn nơi nộp khác", field="agency"
+        )
     return agency
 
 
@@ -60,12 +61,12 @@ def _new_dossier(
     procedure = version.procedure
     if procedure.current_version_id != version.id or not procedure.active:
         raise DomainError(
-            "this procedure version is no longer in force; reload the procedure",
+            "Phiên bản thủ tục này không còn hiệu lực; hãy tải lại trang thủ tục",
             field="procedure_version",
         )
     if return_method not in version.definition["return_methods"]:
         raise DomainError(
-            "the result of this procedure can be returned by: "
+            "Kết quả của thủ tục này chỉ trả theo cách: "
             + ", ".join(version.definition["return_methods"]),
             field="return_method",
         )
@@ -108,7 +109,7 @@ def submit_online(
     """An online submission; the same idempotency key returns the dossier already created."""
     at = at or clock.now()
     if applicant is None or applicant.kind != "citizen":
-        raise Forbidden("Online dossiers are submitted by citizens and businesses.", field="user")
+        raise Forbidden("Hồ sơ trực tuyến do công dân, tổ chức nộp.", field="user")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
         raise DomainError(
@@ -176,7 +177,9 @@ def register_at_desk(
     """A paper dossier brought to the desk (or by post): registered and received at once."""
     at = at or clock.now()
     if channel not in ("desk", "post"):
-        raise DomainError("a paper dossier comes to the desk or by post", field="channel")
+        raise DomainError(
+            "Hồ sơ giấy được nộp tại Bộ phận Một cửa hoặc qua bưu chính", field="channel"
+        )
     dossier = _new_dossier(
         applicant,
         version,
@@ -209,7 +212,7 @@ def receive(dossier, officer, at: datetime | None = None) -> Dossier:
     lock(dossier)
     if dossier.status != "submitted":
         raise Conflict(
-            f"This dossier is already {dossier.status}; it cannot be received again.",
+            f"Hồ sơ đang ở trạng thái {dossier.status}; không tiếp nhận lại được.",
             field="status",
         )
     authorisation = desk(dossier, officer, "receive", at)
@@ -248,13 +251,13 @@ def refuse(dossier, officer, reason: str, at: datetime | None = None) -> Dossier
     lock(dossier)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("give the specific reason for the refusal", field="reason")
+        raise DomainError("Nêu rõ lý do từ chối", field="reason")
     if dossier.status in ("submitted", "supplement_requested") and dossier.received_at is None:
         desk(dossier, officer, "refuse", at)
         states.finish_refused(dossier, officer, reason, at, stage="reception")
         return dossier
     if dossier.status not in ("received", "processing", "supplement_requested", "suspended"):
-        raise DomainError(f"a dossier that is {dossier.status} cannot be refused", field="status")
+        raise DomainError(f"Hồ sơ ở trạng thái {dossier.status} không thể từ chối", field="status")
     task, authorisation = acting_task(dossier, officer, "refuse", at)
     from onestop.domain.workflow.models import Transition
 
@@ -281,11 +284,9 @@ def withdraw(dossier, applicant, reason: str, at: datetime | None = None) -> Dos
     at = at or clock.now()
     lock(dossier)
     if applicant.id != dossier.applicant_id:
-        raise Forbidden("Only the applicant can withdraw this dossier.", field="user")
+        raise Forbidden("Chỉ người nộp mới rút được hồ sơ này.", field="user")
     if not dossier.is_open:
-        raise DomainError(
-            f"a dossier that is {dossier.status} can no longer be withdrawn", field="status"
-        )
+        raise DomainError(f"Hồ sơ ở trạng thái {dossier.status} không còn rút được", field="status")
     status = "cancelled" if dossier.received_at is None else "withdrawn"
     states.close_open_tasks(dossier, at, status)
     states.close_open_pause(dossier, at)
@@ -315,7 +316,7 @@ def hand_over(dossier, officer, method: str, at: datetime | None = None) -> Doss
             f"return method must be one of {', '.join(RETURN_METHODS)}", field="method"
         )
     if dossier.status != "processed":
-        raise DomainError("only a processed dossier's result can be handed over", field="status")
+        raise DomainError("Chỉ trả kết quả của hồ sơ đã có kết quả", field="status")
     dossier.return_method = method
     workflow = workflow_of(dossier.procedure_version)
     for task in open_tasks(dossier):
