@@ -124,7 +124,8 @@ def citizen_procedure(code: str):
     return jsonify(plain(procedure_facts(version)))
 
 
-def _uploads(parts: list[dict]) -> list[Upload]:
+def uploads_from_json(parts: list[dict]) -> list[Upload]:
+    """Uploads from the API's base64 parts; 400 naming the part that is not base64."""
     uploads = []
     for index, part in enumerate(parts):
         try:
@@ -168,7 +169,7 @@ def citizen_submit():
         user,
         version,
         data["form_data"],
-        _uploads(data["parts"]),
+        uploads_from_json(data["parts"]),
         key,
         agency_id=data["agency_id"],
         return_method=data["return_method"],

@@ -13,8 +13,8 @@ from onestop.extensions import db
 from onestop.infra import clock
 from onestop.web.officer.blueprint import officer_sees
 
-from .citizen import PartUploadSchema, _uploads
-from .officer import _domain
+from .citizen import PartUploadSchema, uploads_from_json
+from .officer import call_domain
 from .spec import ApiError, api_user, endpoint, json_body
 
 OFFICER_TAG = "Cán bộ"
@@ -95,7 +95,7 @@ def _commit(dossier: Dossier):
 )
 def api_receive(dossier_id: int):
     dossier = _officer_dossier(dossier_id)
-    _domain(lambda: lifecycle.receive(dossier, api_user(), clock.now()))
+    call_domain(lambda: lifecycle.receive(dossier, api_user(), clock.now()))
     return _commit(dossier)
 
 
@@ -111,7 +111,7 @@ def api_receive(dossier_id: int):
 def api_request_supplement(dossier_id: int):
     data = json_body(SupplementRequestSchema())
     dossier = _officer_dossier(dossier_id)
-    _domain(
+    call_domain(
         lambda: request_supplement(
             dossier,
             api_user(),
@@ -136,7 +136,7 @@ def api_request_supplement(dossier_id: int):
 def api_refuse(dossier_id: int):
     data = json_body(ReasonSchema())
     dossier = _officer_dossier(dossier_id)
-    _domain(lambda: lifecycle.refuse(dossier, api_user(), data["reason"], clock.now()))
+    call_domain(lambda: lifecycle.refuse(dossier, api_user(), data["reason"], clock.now()))
     return _commit(dossier)
 
 
@@ -152,8 +152,8 @@ def api_refuse(dossier_id: int):
 def api_complete_supplement(dossier_id: int):
     data = json_body(SupplementAnswerSchema())
     dossier = _own_dossier(dossier_id)
-    uploads = _uploads(data["parts"])
-    _domain(lambda: complete_supplement(dossier, api_user(), uploads, at=clock.now()))
+    uploads = uploads_from_json(data["parts"])
+    call_domain(lambda: complete_supplement(dossier, api_user(), uploads, at=clock.now()))
     return _commit(dossier)
 
 
@@ -169,5 +169,5 @@ def api_complete_supplement(dossier_id: int):
 def api_withdraw(dossier_id: int):
     data = json_body(ReasonSchema())
     dossier = _own_dossier(dossier_id)
-    _domain(lambda: lifecycle.withdraw(dossier, api_user(), data["reason"], clock.now()))
+    call_domain(lambda: lifecycle.withdraw(dossier, api_user(), data["reason"], clock.now()))
     return _commit(dossier)

@@ -96,7 +96,8 @@ def _row(row) -> dict:
     }
 
 
-def _domain(call):
+def call_domain(call):
+    """Run a domain operation; its DomainError becomes an API error naming the field."""
     try:
         return call()
     except DomainError as exc:
@@ -122,7 +123,7 @@ def officer_tasks():
     if not 1 <= limit <= 100:
         raise ApiError(400, "limit phải từ 1 đến 100.", {"limit": ["1-100"]})
     args = {k: request.args.get(k) or None for k in ("procedure", "status", "due", "after")}
-    page = _domain(
+    page = call_domain(
         lambda: worklist.page(
             api_user(), view=request.args.get("view") or "all", limit=limit, at=clock.now(), **args
         )
@@ -221,9 +222,11 @@ def officer_act(task_id: int):
     task = _task(task_id)
     user = api_user()
     if data["action"] == "claim":
-        _domain(lambda: runtime.claim(task, user, clock.now(), expected_version=data["version"]))
+        call_domain(
+            lambda: runtime.claim(task, user, clock.now(), expected_version=data["version"])
+        )
     else:
-        _domain(
+        call_domain(
             lambda: runtime.act(
                 task,
                 user,
